@@ -1,0 +1,190 @@
+package io.fhs.operators.inference;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import io.fhs.operators.model.ModelDirectory;
+import io.fhs.operators.model.ModelException;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.Role;
+import io.fhs.operators.model.SentenceTransformerConfig;
+import io.fhs.operators.similarity.SimilarityFunction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A sentence-transformers bi-encoder on ONNX Runtime, with sentence-transformers' semantics:
+ * prompts, whitespace stripping, lower-casing, truncation to {@code max_seq_length}, pooling and
+ * normalization as the model directory configures them.
+ *
+ * <p>Thread-safe. Each {@link #encode} call tokenizes all its texts at once, sorts them by length
+ * and runs them in dynamically padded batches, so a text's vector does not depend on its batch.
+ */
+public final class DenseEncoder implements AutoCloseable {
+    private final ModelDirectory dir;
+    private final SentenceTransformerConfig config;
+    private final EncoderOptions options;
+    private final BatchPlanner planner;
+    private final TextTokenizer tokenizer;
+    private final OnnxModel model;
+    private final Pooler pooler;
+    private final int queryPromptTokens;
+    private final int documentPromptTokens;
+
+    private DenseEncoder(ModelDirectory dir, EncoderOptions options) {
+        this.dir = dir;
+        this.config = SentenceTransformerConfig.load(dir);
+        this.options = options;
+        this.planner = options.planner();
+        TextTokenizer tok = new TextTokenizer(dir, config.maxSeqLength());
+        OnnxModel onnx = null;
+        try {
+            onnx =
+                    new OnnxModel(
+                            dir.onnxFile(),
+                            options.intraOpThreads(),
+                            3,
+                            "last_hidden_state",
+                            "token_embeddings");
+            int hidden = config.embeddingDimension() / config.poolingModes().size();
+            if (onnx.outputLastDim() > 0 && onnx.outputLastDim() != hidden) {
+                throw new ModelException(
+                        dir.onnxFile()
+                                + ": output "
+                                + onnx.outputName()
+                                + " has hidden size "
+                                + onnx.outputLastDim()
+                                + " but 1_Pooling/config.json says word_embedding_dimension "
+                                + hidden);
+            }
+            this.pooler = new Pooler(config.poolingModes(), hidden, config.normalize());
+            this.queryPromptTokens = promptTokens(tok, Role.QUERY);
+            this.documentPromptTokens = promptTokens(tok, Role.DOCUMENT);
+        } catch (RuntimeException e) {
+            tok.close();
+            if (onnx != null) {
+                onnx.close();
+            }
+            throw e;
+        }
+        this.tokenizer = tok;
+        this.model = onnx;
+    }
+
+    public static DenseEncoder open(ModelDirectory dir, EncoderOptions options) {
+        return new DenseEncoder(dir, options);
+    }
+
+    /** Opens a bundled model by name, or a model directory by path, with default options. */
+    public static DenseEncoder open(String model) {
+        return open(ModelLocator.resolve(model), EncoderOptions.defaults());
+    }
+
+    /** Encodes texts; the i-th vector belongs to the i-th text. */
+    public float[][] encode(List<String> texts, Role role) {
+        float[][] out = new float[texts.size()][];
+        if (texts.isEmpty()) {
+            return out;
+        }
+        int skip = config.includePrompt() ? 0 : promptTokens(role);
+        for (TokenizedBatch batch : tokenize(texts, role)) {
+            OnnxModel.Output output = model.run(batch);
+            int seqLen = (int) output.shape()[1];
+            for (int i = 0; i < batch.size(); i++) {
+                out[batch.row(i)] = pooler.pool(output.data(), seqLen, i, batch.length(i), skip);
+            }
+        }
+        return out;
+    }
+
+    public float[] encode(String text, Role role) {
+        return encode(List.of(text), role)[0];
+    }
+
+    /**
+     * The padded batches {@link #encode} would run, in order: one tokenizer call, length-sorted
+     * rows, each batch padded to its own longest row.
+     */
+    public List<TokenizedBatch> tokenize(List<String> texts, Role role) {
+        String prompt = config.promptFor(role);
+        List<String> prepared = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            if (text == null) {
+                throw new IllegalArgumentException("Cannot encode a null text");
+            }
+            prepared.add(prepare(prompt + text));
+        }
+        Encoding[] encodings = tokenizer.encode(prepared);
+        int[] lengths = new int[encodings.length];
+        for (int i = 0; i < encodings.length; i++) {
+            lengths[i] = encodings[i].getIds().length;
+        }
+        List<TokenizedBatch> batches = new ArrayList<>();
+        for (int[] rows : planner.plan(lengths)) {
+            batches.add(TokenizedBatch.of(encodings, rows));
+        }
+        return batches;
+    }
+
+    /** The underlying graph, for benchmarks that measure bare inference on the same batches. */
+    public OnnxModel model() {
+        return model;
+    }
+
+    public int dimension() {
+        return pooler.dimension();
+    }
+
+    public SimilarityFunction similarity() {
+        return config.similarity();
+    }
+
+    public SentenceTransformerConfig config() {
+        return config;
+    }
+
+    public EncoderOptions options() {
+        return options;
+    }
+
+    public ModelDirectory directory() {
+        return dir;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    // sentence-transformers' Transformer.tokenize strips every text and lower-cases it when the
+    // model says do_lower_case; the prompt is prepended before that.
+    private String prepare(String text) {
+        String stripped = PyText.strip(text);
+        return config.doLowerCase() ? PyText.lower(stripped) : stripped;
+    }
+
+    private int promptTokens(Role role) {
+        return role == Role.QUERY ? queryPromptTokens : documentPromptTokens;
+    }
+
+    // sentence-transformers: prompt_length = len(tokenize(prompt)) - 1, i.e. [CLS] + the prompt's
+    // own tokens, without the trailing [SEP].
+    private int promptTokens(TextTokenizer tok, Role role) {
+        String prompt = config.promptFor(role);
+        if (prompt.isEmpty()) {
+            return 0;
+        }
+        return tok.countTokens(prepare(prompt)) - 1;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tokenizer.close();
+        } finally {
+            model.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DenseEncoder[" + dir.name() + ", dim=" + dimension() + "]";
+    }
+}

@@ -1,0 +1,45 @@
+package io.fhs.operators.inference;
+
+/**
+ * Knobs of the batched encoders.
+ *
+ * @param maxBatchSize texts per ONNX Runtime call
+ * @param maxBatchTokens padded positions per call; long texts make smaller batches
+ * @param intraOpThreads ONNX Runtime intra-op threads, 0 for the runtime's default (all cores)
+ */
+public record EncoderOptions(int maxBatchSize, int maxBatchTokens, int intraOpThreads) {
+    public static final int DEFAULT_MAX_BATCH_SIZE = 32;
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 16_384;
+    public static final int DEFAULT_INTRA_OP_THREADS = 0;
+
+    public EncoderOptions {
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
+        }
+        if (maxBatchTokens < 1) {
+            throw new IllegalArgumentException(
+                    "maxBatchTokens must be >= 1, got " + maxBatchTokens);
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException(
+                    "intraOpThreads must be >= 0 (0 = all cores), got " + intraOpThreads);
+        }
+    }
+
+    public static EncoderOptions defaults() {
+        return new EncoderOptions(
+                DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_BATCH_TOKENS, DEFAULT_INTRA_OP_THREADS);
+    }
+
+    public EncoderOptions withMaxBatchSize(int size) {
+        return new EncoderOptions(size, maxBatchTokens, intraOpThreads);
+    }
+
+    public EncoderOptions withIntraOpThreads(int threads) {
+        return new EncoderOptions(maxBatchSize, maxBatchTokens, threads);
+    }
+
+    public BatchPlanner planner() {
+        return new BatchPlanner(maxBatchSize, maxBatchTokens);
+    }
+}

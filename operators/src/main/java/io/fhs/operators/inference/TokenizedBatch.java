@@ -1,0 +1,99 @@
+package io.fhs.operators.inference;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+
+/**
+ * Token ids of several texts padded to the longest of them (dynamic padding), row-major, ready to
+ * become ONNX Runtime tensors. {@code rows[i]} is the position of row i in the caller's input.
+ */
+public final class TokenizedBatch {
+    private final int[] rows;
+    private final int[] lengths;
+    private final int seqLen;
+    private final long[] inputIds;
+    private final long[] attentionMask;
+    private final long[] tokenTypeIds;
+
+    private TokenizedBatch(
+            int[] rows,
+            int[] lengths,
+            int seqLen,
+            long[] inputIds,
+            long[] attentionMask,
+            long[] tokenTypeIds) {
+        this.rows = rows;
+        this.lengths = lengths;
+        this.seqLen = seqLen;
+        this.inputIds = inputIds;
+        this.attentionMask = attentionMask;
+        this.tokenTypeIds = tokenTypeIds;
+    }
+
+    /** Packs {@code encodings[rows[i]]} into row i, padding with id 0 and mask 0. */
+    public static TokenizedBatch of(Encoding[] encodings, int[] rows) {
+        int seqLen = 0;
+        int[] lengths = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            lengths[i] = encodings[rows[i]].getIds().length;
+            seqLen = Math.max(seqLen, lengths[i]);
+        }
+        long[] ids = new long[rows.length * seqLen];
+        long[] mask = new long[rows.length * seqLen];
+        long[] types = new long[rows.length * seqLen];
+        for (int i = 0; i < rows.length; i++) {
+            Encoding e = encodings[rows[i]];
+            int offset = i * seqLen;
+            System.arraycopy(e.getIds(), 0, ids, offset, lengths[i]);
+            System.arraycopy(e.getAttentionMask(), 0, mask, offset, lengths[i]);
+            System.arraycopy(e.getTypeIds(), 0, types, offset, lengths[i]);
+        }
+        return new TokenizedBatch(rows, lengths, seqLen, ids, mask, types);
+    }
+
+    public int size() {
+        return rows.length;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    public int row(int i) {
+        return rows[i];
+    }
+
+    /** Number of real (unpadded) tokens in row i. */
+    public int length(int i) {
+        return lengths[i];
+    }
+
+    /** Real tokens in the whole batch. */
+    public long realTokens() {
+        long sum = 0;
+        for (int length : lengths) {
+            sum += length;
+        }
+        return sum;
+    }
+
+    /** Positions in the padded tensor, real or padding. */
+    public long paddedTokens() {
+        return (long) rows.length * seqLen;
+    }
+
+    public long[] inputIds() {
+        return inputIds;
+    }
+
+    public long[] attentionMask() {
+        return attentionMask;
+    }
+
+    public long[] tokenTypeIds() {
+        return tokenTypeIds;
+    }
+
+    public long[] shape() {
+        return new long[] {rows.length, seqLen};
+    }
+}

@@ -1,0 +1,22 @@
+package io.fhs.operators.model;
+
+import java.util.List;
+
+/**
+ * Whether a text is a search query or a document; selects the prompt, as in sentence-transformers.
+ */
+public enum Role {
+    QUERY(List.of("query")),
+    DOCUMENT(List.of("document", "passage", "corpus"));
+
+    private final List<String> promptNames;
+
+    Role(List<String> promptNames) {
+        this.promptNames = promptNames;
+    }
+
+    /** Prompt names tried in order, as {@code encode_query}/{@code encode_document} do. */
+    public List<String> promptNames() {
+        return promptNames;
+    }
+}
