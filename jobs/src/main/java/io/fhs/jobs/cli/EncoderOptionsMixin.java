@@ -1,0 +1,37 @@
+package io.fhs.jobs.cli;
+
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.inference.EncoderOptions;
+import io.fhs.operators.model.ModelLocator;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that loads a dense encoder. */
+final class EncoderOptionsMixin {
+    @Option(
+            names = {"-m", "--model"},
+            paramLabel = "NAME|DIR",
+            description = "Bundled model name or model directory (default: ${DEFAULT-VALUE}).",
+            defaultValue = ModelLocator.DEFAULT_MODEL)
+    String model;
+
+    @Option(
+            names = "--batch-size",
+            description = "Texts per inference call (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + EncoderOptions.DEFAULT_MAX_BATCH_SIZE)
+    int batchSize;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "ONNX Runtime intra-op threads, 0 = all cores (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    int threads;
+
+    EncoderOptions options() {
+        return EncoderOptions.defaults().withMaxBatchSize(batchSize).withIntraOpThreads(threads);
+    }
+
+    DenseEncoder open() {
+        return DenseEncoder.open(ModelLocator.resolve(model), options());
+    }
+}

@@ -1,0 +1,143 @@
+package io.fhs.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.Role;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class FhsCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Output, error output and exit code of one in-process run. */
+    record Run(int exitCode, String out, String err) {
+        List<JsonNode> jsonLines() throws Exception {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : out.split("\n")) {
+                if (!line.isBlank()) {
+                    lines.add(JSON.readTree(line));
+                }
+            }
+            return lines;
+        }
+    }
+
+    static Run run(String stdin, String... args) {
+        CommandLine cli = Fhs.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        InputStream original = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            int code = cli.execute(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    static float[] vector(JsonNode line) {
+        JsonNode array = line.get("vector");
+        float[] v = new float[array.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = array.get(i).floatValue();
+        }
+        return v;
+    }
+
+    @Test
+    void encodePrintsTheEncodersVectorsAsJsonLines() throws Exception {
+        Run run =
+                run(
+                        "",
+                        "encode",
+                        "--model",
+                        "all-MiniLM-L6-v2",
+                        "first text",
+                        "second, longer text");
+        assertThat(run.exitCode()).isZero();
+        List<JsonNode> lines = run.jsonLines();
+        assertThat(lines)
+                .extracting(l -> l.get("text").asText())
+                .containsExactly("first text", "second, longer text");
+        try (DenseEncoder encoder = DenseEncoder.open("all-MiniLM-L6-v2")) {
+            // Floats survive the JSON round trip exactly: the CLI prints the shortest exact form.
+            assertThat(vector(lines.get(1)))
+                    .containsExactly(encoder.encode("second, longer text", Role.DOCUMENT));
+        }
+    }
+
+    @Test
+    void queryFlagAppliesTheModelsQueryPrompt() throws Exception {
+        String text = "what is a vector database";
+        float[] asQuery =
+                vector(
+                        run("", "encode", "-m", "bge-small-en-v1.5", "--query", text)
+                                .jsonLines()
+                                .get(0));
+        float[] asDoc =
+                vector(run("", "encode", "-m", "bge-small-en-v1.5", text).jsonLines().get(0));
+        assertThat(asQuery).hasSize(384).isNotEqualTo(asDoc);
+    }
+
+    @Test
+    void badStdinLinesAreReportedWithLineAndFieldAndTheRestIsEncoded() throws Exception {
+        Run run =
+                run(
+                        "{\"text\": \"good one\"}\n{\"txt\": \"typo\"}\nnot json\n\n{\"text\": \"good two\"}\n",
+                        "encode");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.jsonLines())
+                .extracting(l -> l.get("text").asText())
+                .containsExactly("good one", "good two");
+        assertThat(run.err())
+                .contains("stdin:2: field \"text\" must be a string")
+                .contains("stdin:3: not valid JSON");
+    }
+
+    @Test
+    void unknownModelFailsWithTheBundledNames() {
+        Run run = run("", "encode", "--model", "no-such-model", "x");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("Unknown model 'no-such-model'")
+                .contains("all-MiniLM-L6-v2")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void demoFindsTheExpectedDocuments() {
+        Run run = run("", "demo", "--top-k", "1");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .contains(
+                        "Encoded 24 documents with all-MiniLM-L6-v2 (384 dims, cosine similarity)")
+                .containsPattern(
+                        "Query: How do artificial neural networks work\\?\\R  1\\. 0\\.\\d{4}  ml-3 ")
+                .containsPattern(
+                        "Query: How does a stream processor survive failures\\?\\R  1\\. 0\\.\\d{4}  stream-2 ");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run run = run("", "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out())
+                .contains("demo")
+                .contains("encode")
+                .contains("bench")
+                .contains("models");
+    }
+}
