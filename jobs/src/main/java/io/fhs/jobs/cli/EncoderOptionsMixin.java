@@ -21,6 +21,13 @@ final class EncoderOptionsMixin {
     int batchSize;
 
     @Option(
+            names = "--batch-tokens",
+            description =
+                    "Padded positions per inference call; long texts make smaller batches (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + EncoderOptions.DEFAULT_MAX_BATCH_TOKENS)
+    int batchTokens;
+
+    @Option(
             names = "--threads",
             description =
                     "ONNX Runtime intra-op threads, 0 = all cores (default: ${DEFAULT-VALUE}).",
@@ -28,7 +35,7 @@ final class EncoderOptionsMixin {
     int threads;
 
     EncoderOptions options() {
-        return EncoderOptions.defaults().withMaxBatchSize(batchSize).withIntraOpThreads(threads);
+        return new EncoderOptions(batchSize, batchTokens, threads);
     }
 
     DenseEncoder open() {

@@ -4,12 +4,14 @@ package io.fhs.operators.inference;
  * Knobs of the batched encoders.
  *
  * @param maxBatchSize texts per ONNX Runtime call
- * @param maxBatchTokens padded positions per call; long texts make smaller batches
+ * @param maxBatchTokens padded positions per call; long texts make smaller batches. On CPUs small
+ *     batches win: measured on 2 cores with all-MiniLM-L6-v2, 1,024 positions per call embed ~20%
+ *     more word pieces per second than 8,192, whose attention tensors no longer fit in cache
  * @param intraOpThreads ONNX Runtime intra-op threads, 0 for the runtime's default (all cores)
  */
 public record EncoderOptions(int maxBatchSize, int maxBatchTokens, int intraOpThreads) {
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
-    public static final int DEFAULT_MAX_BATCH_TOKENS = 16_384;
+    public static final int DEFAULT_MAX_BATCH_TOKENS = 1_024;
     public static final int DEFAULT_INTRA_OP_THREADS = 0;
 
     public EncoderOptions {
