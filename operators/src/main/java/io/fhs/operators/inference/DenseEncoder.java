@@ -1,13 +1,11 @@
 package io.fhs.operators.inference;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.similarity.SimilarityFunction;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,7 +20,7 @@ public final class DenseEncoder implements AutoCloseable {
     private final ModelDirectory dir;
     private final SentenceTransformerConfig config;
     private final EncoderOptions options;
-    private final BatchPlanner planner;
+    private final TextBatcher batcher;
     private final TextTokenizer tokenizer;
     private final OnnxModel model;
     private final Pooler pooler;
@@ -33,7 +31,6 @@ public final class DenseEncoder implements AutoCloseable {
         this.dir = dir;
         this.config = SentenceTransformerConfig.load(dir);
         this.options = options;
-        this.planner = options.planner();
         TextTokenizer tok = new TextTokenizer(dir, config.maxSeqLength());
         OnnxModel onnx = null;
         try {
@@ -56,8 +53,9 @@ public final class DenseEncoder implements AutoCloseable {
                                 + hidden);
             }
             this.pooler = new Pooler(config.poolingModes(), hidden, config.normalize());
-            this.queryPromptTokens = promptTokens(tok, Role.QUERY);
-            this.documentPromptTokens = promptTokens(tok, Role.DOCUMENT);
+            this.batcher = new TextBatcher(tok, options.planner(), config.doLowerCase());
+            this.queryPromptTokens = batcher.promptTokens(config.promptFor(Role.QUERY));
+            this.documentPromptTokens = batcher.promptTokens(config.promptFor(Role.DOCUMENT));
         } catch (RuntimeException e) {
             tok.close();
             if (onnx != null) {
@@ -104,24 +102,7 @@ public final class DenseEncoder implements AutoCloseable {
      * rows, each batch padded to its own longest row.
      */
     public List<TokenizedBatch> tokenize(List<String> texts, Role role) {
-        String prompt = config.promptFor(role);
-        List<String> prepared = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            if (text == null) {
-                throw new IllegalArgumentException("Cannot encode a null text");
-            }
-            prepared.add(prepare(prompt + text));
-        }
-        Encoding[] encodings = tokenizer.encode(prepared);
-        int[] lengths = new int[encodings.length];
-        for (int i = 0; i < encodings.length; i++) {
-            lengths[i] = encodings[i].getIds().length;
-        }
-        List<TokenizedBatch> batches = new ArrayList<>();
-        for (int[] rows : planner.plan(lengths)) {
-            batches.add(TokenizedBatch.of(encodings, rows));
-        }
-        return batches;
+        return batcher.batches(texts, config.promptFor(role));
     }
 
     /** The underlying graph, for benchmarks that measure bare inference on the same batches. */
@@ -153,25 +134,8 @@ public final class DenseEncoder implements AutoCloseable {
         return tokenizer;
     }
 
-    // sentence-transformers' Transformer.tokenize strips every text and lower-cases it when the
-    // model says do_lower_case; the prompt is prepended before that.
-    private String prepare(String text) {
-        String stripped = PyText.strip(text);
-        return config.doLowerCase() ? PyText.lower(stripped) : stripped;
-    }
-
     private int promptTokens(Role role) {
         return role == Role.QUERY ? queryPromptTokens : documentPromptTokens;
-    }
-
-    // sentence-transformers: prompt_length = len(tokenize(prompt)) - 1, i.e. [CLS] + the prompt's
-    // own tokens, without the trailing [SEP].
-    private int promptTokens(TextTokenizer tok, Role role) {
-        String prompt = config.promptFor(role);
-        if (prompt.isEmpty()) {
-            return 0;
-        }
-        return tok.countTokens(prepare(prompt)) - 1;
     }
 
     @Override

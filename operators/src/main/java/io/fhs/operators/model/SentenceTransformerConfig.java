@@ -88,16 +88,7 @@ public record SentenceTransformerConfig(
 
         Optional<ConfigFile> general =
                 ConfigFile.optional(dir, "config_sentence_transformers.json");
-        Map<String, String> prompts = general.map(g -> g.stringMap("prompts")).orElse(Map.of());
-        Optional<String> defaultPrompt = general.flatMap(g -> g.string("default_prompt_name"));
-        if (defaultPrompt.isPresent() && !prompts.containsKey(defaultPrompt.get())) {
-            throw new ModelException(
-                    general.get().file()
-                            + ": default_prompt_name '"
-                            + defaultPrompt.get()
-                            + "' is not one of the prompts "
-                            + prompts.keySet());
-        }
+        Prompts prompts = Prompts.load(dir);
         SimilarityFunction similarity =
                 general.flatMap(g -> g.string("similarity_fn_name"))
                         .map(
@@ -118,24 +109,14 @@ public record SentenceTransformerConfig(
                 normalize,
                 maxSeqLength,
                 stConfig.bool("do_lower_case", false),
-                prompts,
-                defaultPrompt,
+                prompts.byName(),
+                prompts.defaultName(),
                 similarity);
     }
 
-    /**
-     * The prompt sentence-transformers prepends for a role: {@code encode_query} uses the prompt
-     * named "query", {@code encode_document} the first of "document", "passage", "corpus";
-     * otherwise the default prompt, if any.
-     */
+    /** The prompt sentence-transformers prepends for a role (see {@link Prompts}). */
     public String promptFor(Role role) {
-        for (String name : role.promptNames()) {
-            String prompt = prompts.get(name);
-            if (prompt != null) {
-                return prompt;
-            }
-        }
-        return defaultPromptName.map(prompts::get).orElse("");
+        return new Prompts(prompts, defaultPromptName).forRole(role);
     }
 
     private static String join(String folder, String file) {
