@@ -5,13 +5,15 @@ import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.model.ModelLocator;
 import picocli.CommandLine.Option;
 
-/** Options shared by every command that loads a dense encoder. */
+/** Options shared by every command that loads a model. */
 final class EncoderOptionsMixin {
     @Option(
             names = {"-m", "--model"},
             paramLabel = "NAME|DIR",
-            description = "Bundled model name or model directory (default: ${DEFAULT-VALUE}).",
-            defaultValue = ModelLocator.DEFAULT_MODEL)
+            description =
+                    "Bundled model name or model directory (dense default: "
+                            + ModelLocator.DEFAULT_MODEL
+                            + "; sparse: a SPLADE directory or bm25, default bm25).")
     String model;
 
     @Option(
@@ -38,7 +40,12 @@ final class EncoderOptionsMixin {
         return new EncoderOptions(batchSize, batchTokens, threads);
     }
 
+    String modelOr(String fallback) {
+        return model != null ? model : fallback;
+    }
+
     DenseEncoder open() {
-        return DenseEncoder.open(ModelLocator.resolve(model), options());
+        return DenseEncoder.open(
+                ModelLocator.resolve(modelOr(ModelLocator.DEFAULT_MODEL)), options());
     }
 }

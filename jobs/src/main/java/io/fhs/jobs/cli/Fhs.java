@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             EncodeCommand.class,
+            RerankCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
