@@ -1,0 +1,196 @@
+package io.fhs.connectors.qdrant;
+
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.grpc.Collections;
+import io.qdrant.client.grpc.Collections.CollectionInfo;
+import io.qdrant.client.grpc.Collections.CreateCollection;
+import io.qdrant.client.grpc.Collections.PayloadSchemaType;
+import io.qdrant.client.grpc.Collections.VectorParams;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the collection a {@link CollectionSpec} describes, or checks that an existing one matches
+ * it. Runs once when a job starts (blocking is fine there, never on a task thread).
+ */
+public final class CollectionBootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectionBootstrap.class);
+
+    /** Payload fields every collection indexes: deletes and updates filter on them. */
+    public static final String DOC_ID = "doc_id";
+
+    public static final String CHUNK = "chunk";
+
+    private CollectionBootstrap() {}
+
+    /** Creates the collection if missing; returns true if it was created. */
+    public static boolean ensure(QdrantClient client, CollectionSpec spec) {
+        try {
+            if (client.collectionExistsAsync(spec.name()).get()) {
+                List<String> differences =
+                        differences(client.getCollectionInfoAsync(spec.name()).get(), spec);
+                if (!differences.isEmpty()) {
+                    throw new SchemaMismatchException(spec.name(), differences);
+                }
+                LOG.info("Reusing Qdrant collection {}", spec.name());
+                return false;
+            }
+            client.createCollectionAsync(createRequest(spec)).get();
+            client.createPayloadIndexAsync(
+                            spec.name(), DOC_ID, PayloadSchemaType.Keyword, null, true, null, null)
+                    .get();
+            client.createPayloadIndexAsync(
+                            spec.name(), CHUNK, PayloadSchemaType.Integer, null, true, null, null)
+                    .get();
+            for (String field : spec.keywordIndexes()) {
+                client.createPayloadIndexAsync(
+                                spec.name(),
+                                field,
+                                PayloadSchemaType.Keyword,
+                                null,
+                                true,
+                                null,
+                                null)
+                        .get();
+            }
+            LOG.info(
+                    "Created Qdrant collection {} ({} dims, {})",
+                    spec.name(),
+                    spec.dimension(),
+                    spec.distance());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QdrantException("Interrupted while preparing collection " + spec.name(), e);
+        } catch (ExecutionException e) {
+            throw new QdrantException(
+                    "Cannot prepare collection " + spec.name() + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    static CreateCollection createRequest(CollectionSpec spec) {
+        VectorParams.Builder dense =
+                VectorParams.newBuilder()
+                        .setSize(spec.dimension())
+                        .setDistance(distance(spec.distance()))
+                        .setOnDisk(spec.onDisk())
+                        .setDatatype(
+                                spec.datatype() == CollectionSpec.Datatype.UINT8
+                                        ? Collections.Datatype.Uint8
+                                        : Collections.Datatype.Float32)
+                        .setHnswConfig(
+                                Collections.HnswConfigDiff.newBuilder()
+                                        .setM(spec.hnswM())
+                                        .setEfConstruct(spec.hnswEfConstruct()));
+        switch (spec.quantization()) {
+            case SCALAR ->
+                    dense.setQuantizationConfig(
+                            Collections.QuantizationConfig.newBuilder()
+                                    .setScalar(
+                                            Collections.ScalarQuantization.newBuilder()
+                                                    .setType(Collections.QuantizationType.Int8)
+                                                    .setAlwaysRam(spec.quantizationAlwaysRam())));
+            case BINARY ->
+                    dense.setQuantizationConfig(
+                            Collections.QuantizationConfig.newBuilder()
+                                    .setBinary(
+                                            Collections.BinaryQuantization.newBuilder()
+                                                    .setAlwaysRam(spec.quantizationAlwaysRam())));
+            case NONE -> {}
+        }
+        CreateCollection.Builder create =
+                CreateCollection.newBuilder()
+                        .setCollectionName(spec.name())
+                        .setVectorsConfig(
+                                Collections.VectorsConfig.newBuilder()
+                                        .setParamsMap(
+                                                Collections.VectorParamsMap.newBuilder()
+                                                        .putMap(spec.denseName(), dense.build())));
+        if (spec.hasSparse()) {
+            Collections.SparseVectorParams.Builder sparse =
+                    Collections.SparseVectorParams.newBuilder();
+            if (spec.sparseIdf()) {
+                sparse.setModifier(Collections.Modifier.Idf);
+            }
+            create.setSparseVectorsConfig(
+                    Collections.SparseVectorConfig.newBuilder()
+                            .putMap(spec.sparseName(), sparse.build()));
+        }
+        return create.build();
+    }
+
+    /** What differs between an existing collection and the spec, in words; empty when it fits. */
+    static List<String> differences(CollectionInfo info, CollectionSpec spec) {
+        List<String> out = new ArrayList<>();
+        Collections.CollectionParams params = info.getConfig().getParams();
+        Map<String, VectorParams> dense = params.getVectorsConfig().getParamsMap().getMapMap();
+        VectorParams existing = dense.get(spec.denseName());
+        if (existing == null) {
+            out.add(
+                    "no dense vector named '"
+                            + spec.denseName()
+                            + "' (has "
+                            + dense.keySet()
+                            + ")");
+        } else {
+            if (existing.getSize() != spec.dimension()) {
+                out.add(
+                        "dense dimension is "
+                                + existing.getSize()
+                                + ", the model needs "
+                                + spec.dimension());
+            }
+            if (existing.getDistance() != distance(spec.distance())) {
+                out.add(
+                        "distance is "
+                                + existing.getDistance()
+                                + ", the model needs "
+                                + distance(spec.distance()));
+            }
+            Collections.Datatype wantType =
+                    spec.datatype() == CollectionSpec.Datatype.UINT8
+                            ? Collections.Datatype.Uint8
+                            : Collections.Datatype.Float32;
+            Collections.Datatype hasType =
+                    existing.hasDatatype() ? existing.getDatatype() : Collections.Datatype.Float32;
+            if (hasType != wantType) {
+                out.add("dense datatype is " + hasType + ", the job writes " + wantType);
+            }
+        }
+        if (spec.hasSparse()) {
+            Map<String, Collections.SparseVectorParams> sparse =
+                    params.getSparseVectorsConfig().getMapMap();
+            Collections.SparseVectorParams s = sparse.get(spec.sparseName());
+            if (s == null) {
+                out.add(
+                        "no sparse vector named '"
+                                + spec.sparseName()
+                                + "' (has "
+                                + sparse.keySet()
+                                + ")");
+            } else if ((s.hasModifier() && s.getModifier() == Collections.Modifier.Idf)
+                    != spec.sparseIdf()) {
+                out.add(
+                        "sparse IDF modifier is "
+                                + (spec.sparseIdf() ? "off" : "on")
+                                + ", the sparse encoder needs it "
+                                + (spec.sparseIdf() ? "on (BM25)" : "off"));
+            }
+        }
+        return out;
+    }
+
+    static Collections.Distance distance(CollectionSpec.Distance d) {
+        return switch (d) {
+            case COSINE -> Collections.Distance.Cosine;
+            case DOT -> Collections.Distance.Dot;
+            case EUCLID -> Collections.Distance.Euclid;
+            case MANHATTAN -> Collections.Distance.Manhattan;
+        };
+    }
+}

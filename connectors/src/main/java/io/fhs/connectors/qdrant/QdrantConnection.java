@@ -1,0 +1,111 @@
+package io.fhs.connectors.qdrant;
+
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where a Qdrant server listens (gRPC) and how to authenticate. Serializable so sinks and operators
+ * can carry it to the TaskManagers, where each builds its own client.
+ *
+ * <p>The API key is never logged: {@link #toString()} masks it.
+ */
+public final class QdrantConnection implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final int DEFAULT_HTTP_PORT = 6333;
+    public static final int DEFAULT_GRPC_PORT = 6334;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String host;
+    private final int grpcPort;
+    private final boolean tls;
+    private final String apiKey;
+    private final Duration timeout;
+
+    public QdrantConnection(
+            String host, int grpcPort, boolean tls, String apiKey, Duration timeout) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("Qdrant host must not be empty");
+        }
+        if (grpcPort < 1 || grpcPort > 65535) {
+            throw new IllegalArgumentException(
+                    "Qdrant gRPC port must be 1..65535, got " + grpcPort);
+        }
+        this.host = host;
+        this.grpcPort = grpcPort;
+        this.tls = tls;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+    }
+
+    public static QdrantConnection local(int grpcPort) {
+        return new QdrantConnection("127.0.0.1", grpcPort, false, null, DEFAULT_TIMEOUT);
+    }
+
+    /**
+     * Parses a Qdrant URL such as {@code http://127.0.0.1:6333} or {@code https://host:6334}: https
+     * means TLS; the REST port 6333 (or no port) maps to the gRPC port 6334 beside it, any other
+     * port is taken as the gRPC port.
+     */
+    public static QdrantConnection fromUrl(String url, String apiKey) {
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Qdrant URL '" + url + "' is not a valid URL", e);
+        }
+        if (uri.getHost() == null || uri.getScheme() == null) {
+            throw new IllegalArgumentException(
+                    "Qdrant URL '" + url + "' needs a scheme and host, e.g. http://127.0.0.1:6333");
+        }
+        boolean tls = uri.getScheme().equalsIgnoreCase("https");
+        int port = uri.getPort();
+        int grpc = port < 0 || port == DEFAULT_HTTP_PORT ? DEFAULT_GRPC_PORT : port;
+        return new QdrantConnection(uri.getHost(), grpc, tls, apiKey, DEFAULT_TIMEOUT);
+    }
+
+    /** {@code QDRANT_URL} and {@code QDRANT_API_KEY} from the environment, or null when unset. */
+    public static QdrantConnection fromEnvironment() {
+        String url = System.getenv("QDRANT_URL");
+        return url == null || url.isBlank() ? null : fromUrl(url, System.getenv("QDRANT_API_KEY"));
+    }
+
+    public QdrantConnection withTimeout(Duration newTimeout) {
+        return new QdrantConnection(host, grpcPort, tls, apiKey, newTimeout);
+    }
+
+    /** A new client; the caller closes it. */
+    public QdrantClient open() {
+        QdrantGrpcClient.Builder builder =
+                QdrantGrpcClient.newBuilder(host, grpcPort, tls).withTimeout(timeout);
+        if (apiKey != null) {
+            builder.withApiKey(apiKey);
+        }
+        return new QdrantClient(builder.build());
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public String toString() {
+        return (tls ? "https://" : "http://")
+                + host
+                + ":"
+                + grpcPort
+                + (apiKey != null ? " (api key set)" : "");
+    }
+}

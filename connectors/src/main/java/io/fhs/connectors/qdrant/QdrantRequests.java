@@ -1,0 +1,150 @@
+package io.fhs.connectors.qdrant;
+
+import static io.qdrant.client.ConditionFactory.matchKeyword;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qdrant.client.PointIdFactory;
+import io.qdrant.client.ValueFactory;
+import io.qdrant.client.VectorFactory;
+import io.qdrant.client.VectorsFactory;
+import io.qdrant.client.grpc.Common;
+import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns buffered {@link QdrantWrite}s into Qdrant requests. Consecutive upserts share one request;
+ * each delete is its own, so the order of writes to the same document is kept.
+ */
+final class QdrantRequests {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private QdrantRequests() {}
+
+    /** A run of writes that one request carries. */
+    record Segment(List<QdrantWrite> writes, boolean upsert) {}
+
+    static List<Segment> segments(List<QdrantWrite> writes) {
+        List<Segment> segments = new ArrayList<>();
+        List<QdrantWrite> run = new ArrayList<>();
+        for (QdrantWrite w : writes) {
+            if (w.kind() == QdrantWrite.Kind.UPSERT) {
+                run.add(w);
+            } else {
+                if (!run.isEmpty()) {
+                    segments.add(new Segment(run, true));
+                    run = new ArrayList<>();
+                }
+                segments.add(new Segment(List.of(w), false));
+            }
+        }
+        if (!run.isEmpty()) {
+            segments.add(new Segment(run, true));
+        }
+        return segments;
+    }
+
+    static Points.UpsertPoints upsert(
+            String collection, String denseName, String sparseName, List<QdrantWrite> writes) {
+        // A batch may carry the same point twice (a replayed chunk); the last write wins, as it
+        // would with two requests.
+        Map<String, Points.PointStruct> points = new LinkedHashMap<>();
+        for (QdrantWrite w : writes) {
+            Map<String, Points.Vector> vectors = new HashMap<>(2);
+            if (w.dense() != null) {
+                vectors.put(denseName, VectorFactory.vector(w.dense()));
+            }
+            if (w.sparseIndices() != null) {
+                List<Float> values = new ArrayList<>(w.sparseValues().length);
+                List<Integer> indices = new ArrayList<>(w.sparseIndices().length);
+                for (int i = 0; i < w.sparseIndices().length; i++) {
+                    indices.add(w.sparseIndices()[i]);
+                    values.add(w.sparseValues()[i]);
+                }
+                vectors.put(sparseName, VectorFactory.vector(values, indices));
+            }
+            Map<String, Value> payload = payload(w.payloadJson());
+            payload.put(CollectionBootstrap.DOC_ID, ValueFactory.value(w.docId()));
+            payload.put(CollectionBootstrap.CHUNK, ValueFactory.value((long) w.chunk()));
+            points.remove(w.pointId().toString());
+            points.put(
+                    w.pointId().toString(),
+                    Points.PointStruct.newBuilder()
+                            .setId(PointIdFactory.id(w.pointId()))
+                            .setVectors(VectorsFactory.namedVectors(vectors))
+                            .putAllPayload(payload)
+                            .build());
+        }
+        return Points.UpsertPoints.newBuilder()
+                .setCollectionName(collection)
+                .setWait(true)
+                .addAllPoints(points.values())
+                .build();
+    }
+
+    static Points.DeletePoints delete(String collection, QdrantWrite w) {
+        Common.Filter.Builder filter =
+                Common.Filter.newBuilder()
+                        .addMust(matchKeyword(CollectionBootstrap.DOC_ID, w.docId()));
+        if (w.chunk() > 0) {
+            filter.addMust(
+                    Common.Condition.newBuilder()
+                            .setField(
+                                    Common.FieldCondition.newBuilder()
+                                            .setKey(CollectionBootstrap.CHUNK)
+                                            .setRange(
+                                                    Common.Range.newBuilder().setGte(w.chunk()))));
+        }
+        return Points.DeletePoints.newBuilder()
+                .setCollectionName(collection)
+                .setWait(true)
+                .setPoints(Points.PointsSelector.newBuilder().setFilter(filter))
+                .build();
+    }
+
+    static Map<String, Value> payload(String json) {
+        Map<String, Value> out = new HashMap<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(
+                        "A point payload must be a JSON object, got " + json);
+            }
+            node.properties().forEach(e -> out.put(e.getKey(), value(e.getValue())));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Invalid payload JSON", e);
+        }
+    }
+
+    static Value value(JsonNode node) {
+        if (node.isTextual()) {
+            return ValueFactory.value(node.textValue());
+        } else if (node.isIntegralNumber()) {
+            return ValueFactory.value(node.longValue());
+        } else if (node.isNumber()) {
+            return ValueFactory.value(node.doubleValue());
+        } else if (node.isBoolean()) {
+            return ValueFactory.value(node.booleanValue());
+        } else if (node.isArray()) {
+            List<Value> list = new ArrayList<>(node.size());
+            node.forEach(n -> list.add(value(n)));
+            return ValueFactory.list(list);
+        } else if (node.isObject()) {
+            Map<String, Value> map = new HashMap<>();
+            node.properties().forEach(e -> map.put(e.getKey(), value(e.getValue())));
+            return ValueFactory.value(map);
+        }
+        return ValueFactory.nullValue();
+    }
+}

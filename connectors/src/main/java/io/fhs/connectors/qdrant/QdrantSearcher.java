@@ -1,0 +1,216 @@
+package io.fhs.connectors.qdrant;
+
+import static io.qdrant.client.ConditionFactory.matchKeyword;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QueryFactory;
+import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.grpc.Common;
+import io.qdrant.client.grpc.JsonWithInt.Value;
+import io.qdrant.client.grpc.Points;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asynchronous dense, sparse and hybrid search through Qdrant's Query API. Hybrid search sends one
+ * prefetch per vector and fuses them on the server with RRF (constant configurable) or DBSF. Never
+ * blocks: results complete a {@link CompletableFuture} on the client's threads.
+ */
+public final class QdrantSearcher implements AutoCloseable {
+    private final QdrantClient client;
+    private final String collection;
+    private final String denseName;
+    private final String sparseName;
+    private final boolean ownsClient;
+
+    public QdrantSearcher(
+            QdrantClient client, String collection, String denseName, String sparseName) {
+        this(client, collection, denseName, sparseName, false);
+    }
+
+    private QdrantSearcher(
+            QdrantClient client,
+            String collection,
+            String denseName,
+            String sparseName,
+            boolean owns) {
+        this.client = client;
+        this.collection = collection;
+        this.denseName = denseName;
+        this.sparseName = sparseName;
+        this.ownsClient = owns;
+    }
+
+    /** A searcher with its own client, closed with it. */
+    public static QdrantSearcher open(QdrantConnection connection, CollectionSpec spec) {
+        return new QdrantSearcher(
+                connection.open(), spec.name(), spec.denseName(), spec.sparseName(), true);
+    }
+
+    public CompletableFuture<List<SearchHit>> search(SearchRequest request) {
+        return toCompletable(client.queryAsync(query(request)));
+    }
+
+    Points.QueryPoints query(SearchRequest r) {
+        Points.QueryPoints.Builder q =
+                Points.QueryPoints.newBuilder().setCollectionName(collection).setLimit(r.limit());
+        Common.Filter filter = filter(r);
+        Points.SearchParams params = params(r);
+        switch (r.mode()) {
+            case DENSE -> {
+                q.setQuery(QueryFactory.nearest(r.dense())).setUsing(denseName).setParams(params);
+                if (filter != null) {
+                    q.setFilter(filter);
+                }
+            }
+            case SPARSE -> {
+                q.setQuery(sparseQuery(r)).setUsing(sparseName).setParams(params);
+                if (filter != null) {
+                    q.setFilter(filter);
+                }
+            }
+            case HYBRID -> {
+                Points.PrefetchQuery.Builder dense =
+                        Points.PrefetchQuery.newBuilder()
+                                .setQuery(QueryFactory.nearest(r.dense()))
+                                .setUsing(denseName)
+                                .setLimit(r.candidateLimit())
+                                .setParams(params);
+                Points.PrefetchQuery.Builder sparse =
+                        Points.PrefetchQuery.newBuilder()
+                                .setQuery(sparseQuery(r))
+                                .setUsing(sparseName)
+                                .setLimit(r.candidateLimit());
+                if (filter != null) {
+                    dense.setFilter(filter);
+                    sparse.setFilter(filter);
+                }
+                q.addPrefetch(dense).addPrefetch(sparse);
+                q.setQuery(
+                        r.fusion() == SearchRequest.Fusion.RRF
+                                ? QueryFactory.rrf(Points.Rrf.newBuilder().setK(r.rrfK()).build())
+                                : QueryFactory.fusion(Points.Fusion.DBSF));
+            }
+        }
+        q.setWithPayload(
+                r.payloadFields() == null
+                        ? WithPayloadSelectorFactory.enable(true)
+                        : r.payloadFields().isEmpty()
+                                ? WithPayloadSelectorFactory.enable(false)
+                                : WithPayloadSelectorFactory.include(r.payloadFields()));
+        return q.build();
+    }
+
+    private static Points.Query sparseQuery(SearchRequest r) {
+        List<Float> values = new ArrayList<>(r.sparse().size());
+        List<Integer> indices = new ArrayList<>(r.sparse().size());
+        for (int i = 0; i < r.sparse().size(); i++) {
+            values.add(r.sparse().values()[i]);
+            indices.add(r.sparse().indices()[i]);
+        }
+        return QueryFactory.nearest(values, indices);
+    }
+
+    private static Common.Filter filter(SearchRequest r) {
+        if (r.filter().isEmpty()) {
+            return null;
+        }
+        Common.Filter.Builder f = Common.Filter.newBuilder();
+        r.filter().forEach((field, value) -> f.addMust(matchKeyword(field, value)));
+        return f.build();
+    }
+
+    private static Points.SearchParams params(SearchRequest r) {
+        Points.SearchParams.Builder p = Points.SearchParams.newBuilder().setExact(r.exact());
+        if (r.hnswEf() > 0) {
+            p.setHnswEf(r.hnswEf());
+        }
+        if (r.rescore() != null || r.oversampling() > 0) {
+            Points.QuantizationSearchParams.Builder qp =
+                    Points.QuantizationSearchParams.newBuilder();
+            if (r.rescore() != null) {
+                qp.setRescore(r.rescore());
+            }
+            if (r.oversampling() > 0) {
+                qp.setOversampling(r.oversampling());
+            }
+            p.setQuantization(qp);
+        }
+        return p.build();
+    }
+
+    private static CompletableFuture<List<SearchHit>> toCompletable(
+            ListenableFuture<List<Points.ScoredPoint>> future) {
+        CompletableFuture<List<SearchHit>> result = new CompletableFuture<>();
+        Futures.addCallback(
+                future,
+                new FutureCallback<>() {
+                    @Override
+                    public void onSuccess(List<Points.ScoredPoint> points) {
+                        List<SearchHit> hits = new ArrayList<>(points.size());
+                        for (Points.ScoredPoint p : points) {
+                            hits.add(
+                                    new SearchHit(
+                                            id(p.getId()),
+                                            p.getScore(),
+                                            payload(p.getPayloadMap())));
+                        }
+                        result.complete(hits);
+                    }
+
+                    @Override
+                    public void onFailure(Throwable t) {
+                        result.completeExceptionally(
+                                new QdrantException(
+                                        "Qdrant search failed: " + QdrantErrors.describe(t), t));
+                    }
+                },
+                MoreExecutors.directExecutor());
+        return result;
+    }
+
+    static String id(Common.PointId id) {
+        return id.hasUuid() ? id.getUuid() : Long.toString(id.getNum());
+    }
+
+    static Map<String, Object> payload(Map<String, Value> payload) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        payload.forEach((k, v) -> out.put(k, javaValue(v)));
+        return out;
+    }
+
+    static Object javaValue(Value v) {
+        switch (v.getKindCase()) {
+            case STRING_VALUE:
+                return v.getStringValue();
+            case INTEGER_VALUE:
+                return v.getIntegerValue();
+            case DOUBLE_VALUE:
+                return v.getDoubleValue();
+            case BOOL_VALUE:
+                return v.getBoolValue();
+            case LIST_VALUE:
+                List<Object> list = new ArrayList<>();
+                v.getListValue().getValuesList().forEach(x -> list.add(javaValue(x)));
+                return list;
+            case STRUCT_VALUE:
+                return payload(v.getStructValue().getFieldsMap());
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+}

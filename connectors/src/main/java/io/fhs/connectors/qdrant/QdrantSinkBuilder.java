@@ -1,0 +1,117 @@
+package io.fhs.connectors.qdrant;
+
+import org.apache.flink.connector.base.sink.writer.ElementConverter;
+
+/** Builds a {@link QdrantSink}; every limit has a {@code DEFAULT_*}. */
+public class QdrantSinkBuilder<InputT> {
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
+    public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1;
+    public static final int DEFAULT_MAX_BUFFERED_REQUESTS = 10_000;
+    public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 8L * 1024 * 1024;
+    public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 200;
+    public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 4L * 1024 * 1024;
+
+    private ElementConverter<InputT, QdrantWrite> converter;
+    private QdrantConnection connection;
+    private String collection;
+    private String denseName = CollectionSpec.DEFAULT_DENSE_NAME;
+    private String sparseName = CollectionSpec.DEFAULT_SPARSE_NAME;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+    private int maxInFlightRequests = DEFAULT_MAX_IN_FLIGHT_REQUESTS;
+    private int maxBufferedRequests = DEFAULT_MAX_BUFFERED_REQUESTS;
+    private long maxBatchSizeInBytes = DEFAULT_MAX_BATCH_SIZE_IN_BYTES;
+    private long maxTimeInBufferMs = DEFAULT_MAX_TIME_IN_BUFFER_MS;
+    private long maxRecordSizeInBytes = DEFAULT_MAX_RECORD_SIZE_IN_BYTES;
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+
+    QdrantSinkBuilder() {}
+
+    public QdrantSinkBuilder<InputT> setElementConverter(
+            ElementConverter<InputT, QdrantWrite> converter) {
+        this.converter = converter;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setConnection(QdrantConnection connection) {
+        this.connection = connection;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setCollection(String collection) {
+        this.collection = collection;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setVectorNames(String dense, String sparse) {
+        this.denseName = dense;
+        this.sparseName = sparse;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxInFlightRequests(int maxInFlightRequests) {
+        this.maxInFlightRequests = maxInFlightRequests;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxBufferedRequests(int maxBufferedRequests) {
+        this.maxBufferedRequests = maxBufferedRequests;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxBatchSizeInBytes(long bytes) {
+        this.maxBatchSizeInBytes = bytes;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxTimeInBufferMs(long millis) {
+        this.maxTimeInBufferMs = millis;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setMaxRecordSizeInBytes(long bytes) {
+        this.maxRecordSizeInBytes = bytes;
+        return this;
+    }
+
+    public QdrantSinkBuilder<InputT> setRetryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = retryPolicy;
+        return this;
+    }
+
+    public QdrantSink<InputT> build() {
+        if (converter == null) {
+            throw new IllegalArgumentException(
+                    "QdrantSink needs an element converter (setElementConverter)");
+        }
+        if (connection == null) {
+            throw new IllegalArgumentException("QdrantSink needs a connection (setConnection)");
+        }
+        if (collection == null || collection.isBlank()) {
+            throw new IllegalArgumentException(
+                    "QdrantSink needs a collection name (setCollection)");
+        }
+        return new QdrantSink<>(
+                converter,
+                maxBatchSize,
+                maxInFlightRequests,
+                maxBufferedRequests,
+                maxBatchSizeInBytes,
+                maxTimeInBufferMs,
+                maxRecordSizeInBytes,
+                connection,
+                collection,
+                denseName,
+                sparseName,
+                retryPolicy);
+    }
+
+    /** The identity converter, for streams of {@link QdrantWrite}. */
+    public static ElementConverter<QdrantWrite, QdrantWrite> identity() {
+        return (write, context) -> write;
+    }
+}

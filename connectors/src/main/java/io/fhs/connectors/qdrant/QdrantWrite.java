@@ -1,0 +1,157 @@
+package io.fhs.connectors.qdrant;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One write the Qdrant sink buffers: an upsert of a point (named dense and/or sparse vector plus a
+ * JSON payload), or the deletion of a document's points (all of them, or its chunks from a given
+ * number on, which is how a shrinking document drops its stale tail).
+ *
+ * <p>Kept as plain Java fields (not protobuf) so it can live in Flink's checkpointed buffer.
+ */
+public final class QdrantWrite implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** What the write does. */
+    public enum Kind {
+        UPSERT,
+        DELETE_DOCUMENT
+    }
+
+    private final Kind kind;
+    private final String docId;
+    private final UUID pointId;
+    private final int chunk;
+    private final float[] dense;
+    private final int[] sparseIndices;
+    private final float[] sparseValues;
+    private final String payloadJson;
+
+    private QdrantWrite(
+            Kind kind,
+            String docId,
+            UUID pointId,
+            int chunk,
+            float[] dense,
+            int[] sparseIndices,
+            float[] sparseValues,
+            String payloadJson) {
+        this.kind = kind;
+        this.docId = Objects.requireNonNull(docId, "docId");
+        this.pointId = pointId;
+        this.chunk = chunk;
+        this.dense = dense;
+        this.sparseIndices = sparseIndices;
+        this.sparseValues = sparseValues;
+        this.payloadJson = payloadJson;
+    }
+
+    /**
+     * Upserts chunk {@code chunk} of {@code docId} with id {@link PointIds#of}. The payload (a JSON
+     * object) gets {@code doc_id} and {@code chunk} added by the sink.
+     */
+    public static QdrantWrite upsert(
+            String docId,
+            int chunk,
+            float[] dense,
+            int[] sparseIndices,
+            float[] sparseValues,
+            String payloadJson) {
+        if (dense == null && sparseIndices == null) {
+            throw new IllegalArgumentException("A point needs a dense or a sparse vector");
+        }
+        if ((sparseIndices == null) != (sparseValues == null)
+                || (sparseIndices != null && sparseIndices.length != sparseValues.length)) {
+            throw new IllegalArgumentException(
+                    "Sparse indices and values must come in equal numbers");
+        }
+        return new QdrantWrite(
+                Kind.UPSERT,
+                docId,
+                PointIds.of(docId, chunk),
+                chunk,
+                dense,
+                sparseIndices,
+                sparseValues,
+                payloadJson == null ? "{}" : payloadJson);
+    }
+
+    /** Deletes every point of a document. */
+    public static QdrantWrite deleteDocument(String docId) {
+        return new QdrantWrite(Kind.DELETE_DOCUMENT, docId, null, 0, null, null, null, null);
+    }
+
+    /** Deletes the points of a document whose chunk number is {@code fromChunk} or more. */
+    public static QdrantWrite deleteChunksFrom(String docId, int fromChunk) {
+        return new QdrantWrite(
+                Kind.DELETE_DOCUMENT, docId, null, fromChunk, null, null, null, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String docId() {
+        return docId;
+    }
+
+    public UUID pointId() {
+        return pointId;
+    }
+
+    /** Upsert: the chunk number; delete: the first chunk number deleted. */
+    public int chunk() {
+        return chunk;
+    }
+
+    public float[] dense() {
+        return dense;
+    }
+
+    public int[] sparseIndices() {
+        return sparseIndices;
+    }
+
+    public float[] sparseValues() {
+        return sparseValues;
+    }
+
+    public String payloadJson() {
+        return payloadJson;
+    }
+
+    /** Approximate size on the wire, for the sink's byte limits. */
+    public long sizeInBytes() {
+        long size = 64 + docId.length() * 2L;
+        size += dense == null ? 0 : dense.length * 4L;
+        size += sparseIndices == null ? 0 : sparseIndices.length * 8L;
+        size += payloadJson == null ? 0 : payloadJson.length() * 2L;
+        return size;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QdrantWrite w
+                && kind == w.kind
+                && chunk == w.chunk
+                && docId.equals(w.docId)
+                && Objects.equals(pointId, w.pointId)
+                && Arrays.equals(dense, w.dense)
+                && Arrays.equals(sparseIndices, w.sparseIndices)
+                && Arrays.equals(sparseValues, w.sparseValues)
+                && Objects.equals(payloadJson, w.payloadJson);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, docId, chunk, pointId);
+    }
+
+    @Override
+    public String toString() {
+        return kind + "[" + docId + "#" + chunk + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package io.fhs.connectors.qdrant;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
+
+/** Checkpoints the sink's buffered writes. */
+public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<QdrantWrite> {
+    @Override
+    protected void serializeRequestToStream(QdrantWrite w, DataOutputStream out)
+            throws IOException {
+        out.writeByte(w.kind().ordinal());
+        out.writeUTF(w.docId());
+        out.writeInt(w.chunk());
+        if (w.kind() == QdrantWrite.Kind.UPSERT) {
+            writeFloats(out, w.dense());
+            int n = w.sparseIndices() == null ? -1 : w.sparseIndices().length;
+            out.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                out.writeInt(w.sparseIndices()[i]);
+                out.writeFloat(w.sparseValues()[i]);
+            }
+            byte[] payload = w.payloadJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(payload.length);
+            out.write(payload);
+        }
+    }
+
+    @Override
+    protected QdrantWrite deserializeRequestFromStream(long size, DataInputStream in)
+            throws IOException {
+        QdrantWrite.Kind kind = QdrantWrite.Kind.values()[in.readByte()];
+        String docId = in.readUTF();
+        int chunk = in.readInt();
+        if (kind == QdrantWrite.Kind.DELETE_DOCUMENT) {
+            return chunk > 0
+                    ? QdrantWrite.deleteChunksFrom(docId, chunk)
+                    : QdrantWrite.deleteDocument(docId);
+        }
+        float[] dense = readFloats(in);
+        int n = in.readInt();
+        int[] indices = n < 0 ? null : new int[n];
+        float[] values = n < 0 ? null : new float[n];
+        for (int i = 0; i < n; i++) {
+            indices[i] = in.readInt();
+            values[i] = in.readFloat();
+        }
+        byte[] payload = new byte[in.readInt()];
+        in.readFully(payload);
+        return QdrantWrite.upsert(
+                docId,
+                chunk,
+                dense,
+                indices,
+                values,
+                new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        out.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            for (float v : values) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    private static float[] readFloats(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readFloat();
+        }
+        return values;
+    }
+
+    @Override
+    public int getVersion() {
+        return 1;
+    }
+}
