@@ -37,6 +37,18 @@ class ExactSearchTest {
     }
 
     @Test
+    void aHugeKMeansEverything() {
+        // The CLI passes --top-k through unchecked, so "all of them" may arrive as MAX_VALUE.
+        assertThat(
+                        indices(
+                                ExactSearch.topK(
+                                        QUERY, CORPUS, Integer.MAX_VALUE, SimilarityFunction.DOT)))
+                .containsExactly(1, 3, 2, 5, 0, 4);
+        assertThat(ExactSearch.topK(QUERY, CORPUS, 1_000_000_000, SimilarityFunction.DOT))
+                .hasSize(6);
+    }
+
+    @Test
     void theSimilarityFunctionDecidesTheOrder() {
         // Euclidean distances to (1, 0): #1 = 0.1 is nearest, #3 = sqrt(0.01 + 49) farthest.
         List<ExactSearch.Hit> hits =
