@@ -25,8 +25,10 @@ public final class ExactSearch {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        // Min-heap of the current best k: the root is the weakest kept hit.
-        PriorityQueue<Hit> heap = new PriorityQueue<>(k + 1, BEST_FIRST.reversed());
+        // Min-heap of the current best k: the root is the weakest kept hit. Sized by the corpus
+        // too: k + 1 overflows for k = MAX_VALUE, and a huge k must not allocate a huge array.
+        PriorityQueue<Hit> heap =
+                new PriorityQueue<>(Math.min(k, corpus.size()) + 1, BEST_FIRST.reversed());
         for (int i = 0; i < corpus.size(); i++) {
             heap.add(new Hit(i, similarity.score(query, corpus.get(i))));
             if (heap.size() > k) {
