@@ -37,10 +37,20 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     private int httpPort;
     private int grpcPort;
     private QdrantConnection external;
+    private final String apiKey;
+
+    public QdrantServer() {
+        this(null);
+    }
+
+    /** A server that requires {@code apiKey} on every request. */
+    public QdrantServer(String apiKey) {
+        this.apiKey = apiKey;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        external = QdrantConnection.fromEnvironment();
+        external = apiKey == null ? QdrantConnection.fromEnvironment() : null;
         if (external != null) {
             return;
         }
@@ -66,7 +76,10 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     public QdrantConnection connection() {
-        return external != null ? external : QdrantConnection.local(grpcPort);
+        return external != null
+                ? external
+                : new QdrantConnection(
+                        "127.0.0.1", grpcPort, false, apiKey, QdrantConnection.DEFAULT_TIMEOUT);
     }
 
     public boolean isExternal() {
@@ -103,6 +116,9 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
         pb.environment()
                 .put("QDRANT__STORAGE__SNAPSHOTS_PATH", storage.resolve("snapshots").toString());
         pb.environment().put("QDRANT__LOG_LEVEL", "WARN");
+        if (apiKey != null) {
+            pb.environment().put("QDRANT__SERVICE__API_KEY", apiKey);
+        }
         pb.directory(storage.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(storage.resolve("qdrant.log").toFile()));
