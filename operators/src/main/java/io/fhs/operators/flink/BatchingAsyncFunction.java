@@ -1,0 +1,96 @@
+package io.fhs.operators.flink;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Flink async function that micro-batches across records: each record joins a batch, batches run
+ * on a worker thread ({@link MicroBatcher}), and the task thread never waits. Subclasses create the
+ * (non-serializable) batch function in {@link #openBatchFunction} and release it in {@link
+ * #closeBatchFunction}.
+ *
+ * <p>Metrics: {@code batches}, {@code batchSize}, {@code batchLatencyMs}, {@code queueWaitMs}.
+ */
+public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingAsyncFunction.class);
+
+    private final int maxBatchSize;
+    private final Duration maxWait;
+
+    private transient MicroBatcher<I, O> batcher;
+
+    protected BatchingAsyncFunction(int maxBatchSize, Duration maxWait) {
+        this.maxBatchSize = maxBatchSize;
+        this.maxWait = maxWait;
+    }
+
+    /** Builds the function that turns a batch of inputs into outputs, in order. */
+    protected abstract Function<List<I>, List<O>> openBatchFunction() throws Exception;
+
+    /** Releases what {@link #openBatchFunction} built; must not throw. */
+    protected abstract void closeBatchFunction();
+
+    @Override
+    public void open(OpenContext context) throws Exception {
+        Function<List<I>, List<O>> function = openBatchFunction();
+        var metrics = getRuntimeContext().getMetricGroup();
+        Counter batches = metrics.counter("batches");
+        Histogram size = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
+        Histogram latency =
+                metrics.histogram("batchLatencyMs", new DescriptiveStatisticsHistogram(1000));
+        Histogram queue =
+                metrics.histogram("queueWaitMs", new DescriptiveStatisticsHistogram(1000));
+        batcher =
+                new MicroBatcher<>(
+                        getClass().getSimpleName(),
+                        maxBatchSize,
+                        maxWait,
+                        function,
+                        (n, waitNanos, processNanos) -> {
+                            batches.inc();
+                            size.update(n);
+                            latency.update(processNanos / 1_000_000);
+                            queue.update(waitNanos / 1_000_000);
+                        });
+    }
+
+    @Override
+    public void asyncInvoke(I input, ResultFuture<O> resultFuture) {
+        batcher.submit(input)
+                .whenComplete(
+                        (output, error) -> {
+                            if (error != null) {
+                                resultFuture.completeExceptionally(error);
+                            } else {
+                                resultFuture.complete(List.of(output));
+                            }
+                        });
+    }
+
+    @Override
+    public void close() throws Exception {
+        // Null-safe and non-throwing: a throwing close would take the TaskManager down.
+        try {
+            if (batcher != null) {
+                batcher.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the micro-batcher failed", e);
+        }
+        try {
+            closeBatchFunction();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the batch function failed", e);
+        }
+    }
+}
