@@ -1,0 +1,99 @@
+package io.fhs.jobs.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhs.operators.model.ModelDirectory;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.SentenceTransformerConfig;
+import io.fhs.operators.text.Chunk;
+import io.fhs.operators.text.Chunker;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits documents into chunks that fit the dense model's {@code max_seq_length} (token-aware, with
+ * overlap), and builds each chunk's payload. Deletions pass through as one record.
+ */
+public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, ChunkRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkFunction.class);
+
+    private final String denseModel;
+    private final int overlapTokens;
+    private final boolean storeText;
+
+    private transient Chunker chunker;
+    private transient ObjectMapper json;
+    private transient Counter chunks;
+
+    public ChunkFunction(String denseModel, int overlapTokens, boolean storeText) {
+        this.denseModel = denseModel;
+        this.overlapTokens = overlapTokens;
+        this.storeText = storeText;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        ModelDirectory dir = ModelLocator.resolve(denseModel);
+        // [CLS] and [SEP] take two of the model's positions.
+        int maxTokens = SentenceTransformerConfig.load(dir).maxSeqLength() - 2;
+        chunker = new Chunker(dir, maxTokens, Math.min(overlapTokens, maxTokens - 1));
+        json = new ObjectMapper();
+        chunks = getRuntimeContext().getMetricGroup().counter("chunks");
+    }
+
+    @Override
+    public void flatMap(DocumentEvent doc, Collector<ChunkRecord> out) throws Exception {
+        if (doc.op() == DocumentEvent.Op.DELETE) {
+            out.collect(ChunkRecord.deletion(doc.docId(), doc.appendTime()));
+            return;
+        }
+        List<Chunk> pieces = chunker.chunk(doc.text());
+        String prefix = doc.title() == null || doc.title().isBlank() ? "" : doc.title() + " ";
+        for (Chunk c : pieces) {
+            ObjectNode payload = json.createObjectNode();
+            if (doc.title() != null) {
+                payload.put("title", doc.title());
+            }
+            if (doc.metadataJson() != null) {
+                payload.set("metadata", json.readTree(doc.metadataJson()));
+            }
+            if (storeText) {
+                payload.put("text", c.text());
+            }
+            payload.put("start", c.start());
+            payload.put("end", c.end());
+            payload.put("chunk_count", pieces.size());
+            if (doc.version() >= 0) {
+                payload.put("version", doc.version());
+            }
+            out.collect(
+                    new ChunkRecord(
+                            doc.docId(),
+                            false,
+                            c.index(),
+                            pieces.size(),
+                            prefix + c.text(),
+                            payload.toString(),
+                            doc.appendTime(),
+                            doc.replacesExisting()));
+        }
+        chunks.inc(pieces.size());
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (chunker != null) {
+                chunker.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the chunker failed", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.fhs.jobs.ingest;
+
+import java.io.Serializable;
+
+/**
+ * A validated document operation.
+ *
+ * @param version the document's version, or -1 when it has none
+ * @param appendTime when the record was appended to Kafka (for freshness)
+ * @param replacesExisting an earlier version of the document is indexed (set by {@link
+ *     VersionGate}); only then can stale chunks be left behind
+ */
+public record DocumentEvent(
+        String docId,
+        Op op,
+        String title,
+        String text,
+        String metadataJson,
+        long version,
+        long appendTime,
+        boolean replacesExisting)
+        implements Serializable {
+
+    /** What to do with the document. */
+    public enum Op {
+        UPSERT,
+        DELETE
+    }
+
+    public static DocumentEvent delete(String docId, long version, long appendTime) {
+        return new DocumentEvent(docId, Op.DELETE, null, null, null, version, appendTime, false);
+    }
+
+    public DocumentEvent replacingExisting(boolean replaces) {
+        return new DocumentEvent(
+                docId, op, title, text, metadataJson, version, appendTime, replaces);
+    }
+
+    /** Identifies the content that gets encoded: a change elsewhere needs no re-encoding. */
+    public String contentHash() {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(
+                    (title == null ? "" : title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(
+                    (text == null ? "" : text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.fhs.jobs.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.kafka.KafkaRecord;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The input contract: a JSON object {@code {"id": str, "text": str, "title"?: str, "metadata"?:
+ * object, "op"?: "upsert"|"delete", "version"?: long}} (field names configurable). The Kafka key,
+ * when present, is the document id; a tombstone (null value) deletes. Every violation becomes a
+ * {@link Invalid} naming the field and what was expected.
+ */
+public final class DocumentParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String idField;
+    private final String textField;
+    private final String titleField;
+    private final String metadataField;
+    private final String opField;
+    private final String versionField;
+    private final int maxBytes;
+    private transient ObjectMapper json;
+
+    /** A record that breaks the contract. */
+    public static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        Invalid(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        /** The offending field, or null when the record as a whole is wrong. */
+        public String field() {
+            return field;
+        }
+    }
+
+    public DocumentParser(Configuration c) {
+        this.idField = c.get(IngestOptions.FIELD_ID);
+        this.textField = c.get(IngestOptions.FIELD_TEXT);
+        this.titleField = c.get(IngestOptions.FIELD_TITLE);
+        this.metadataField = c.get(IngestOptions.FIELD_METADATA);
+        this.opField = c.get(IngestOptions.FIELD_OP);
+        this.versionField = c.get(IngestOptions.FIELD_VERSION);
+        this.maxBytes = c.get(IngestOptions.MAX_DOCUMENT_BYTES);
+    }
+
+    public DocumentEvent parse(KafkaRecord record) throws Invalid {
+        String key = record.key() == null ? null : utf8(record.key(), "key");
+        if (key != null && key.isBlank()) {
+            key = null;
+        }
+        if (record.isTombstone()) {
+            if (key == null) {
+                throw new Invalid(
+                        "key",
+                        "a tombstone (null value) needs a Kafka key: the id of the document to delete");
+            }
+            return DocumentEvent.delete(key, -1, record.timestamp());
+        }
+        if (record.value().length > maxBytes) {
+            throw new Invalid(
+                    null,
+                    "the record is "
+                            + record.value().length
+                            + " bytes, over the limit of "
+                            + maxBytes
+                            + " (option "
+                            + IngestOptions.MAX_DOCUMENT_BYTES.key()
+                            + ")");
+        }
+        JsonNode node = parseJson(utf8(record.value(), null));
+        String id =
+                key != null
+                        ? key
+                        : requireString(node, idField, "the document id (or a Kafka key)");
+        if (id.isBlank()) {
+            throw new Invalid(idField, "\"" + idField + "\" must not be empty");
+        }
+        DocumentEvent.Op op = op(node);
+        long version = version(node);
+        if (op == DocumentEvent.Op.DELETE) {
+            return DocumentEvent.delete(id, version, record.timestamp());
+        }
+        String text = requireString(node, textField, "the text to index");
+        if (text.isBlank()) {
+            throw new Invalid(textField, "\"" + textField + "\" must not be empty");
+        }
+        String title = optionalString(node, titleField);
+        JsonNode metadata = node.get(metadataField);
+        if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
+            throw new Invalid(
+                    metadataField,
+                    "\"" + metadataField + "\" must be a JSON object, got " + kind(metadata));
+        }
+        return new DocumentEvent(
+                id,
+                op,
+                title,
+                text,
+                metadata == null || metadata.isNull() ? null : metadata.toString(),
+                version,
+                record.timestamp(),
+                false);
+    }
+
+    private JsonNode parseJson(String value) throws Invalid {
+        JsonNode node;
+        try {
+            node = mapper().readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new Invalid(null, "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new Invalid(
+                    null, "expected a JSON object, got " + (node == null ? "nothing" : kind(node)));
+        }
+        return node;
+    }
+
+    private DocumentEvent.Op op(JsonNode node) throws Invalid {
+        String op = optionalString(node, opField);
+        if (op == null) {
+            return DocumentEvent.Op.UPSERT;
+        }
+        switch (op.toLowerCase(Locale.ROOT)) {
+            case "upsert":
+                return DocumentEvent.Op.UPSERT;
+            case "delete":
+                return DocumentEvent.Op.DELETE;
+            default:
+                throw new Invalid(
+                        opField,
+                        "\"" + opField + "\" must be \"upsert\" or \"delete\", got \"" + op + "\"");
+        }
+    }
+
+    private long version(JsonNode node) throws Invalid {
+        JsonNode v = node.get(versionField);
+        if (v == null || v.isNull()) {
+            return -1;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+            throw new Invalid(
+                    versionField,
+                    "\"" + versionField + "\" must be a non-negative integer, got " + v);
+        }
+        return v.longValue();
+    }
+
+    private static String requireString(JsonNode node, String field, String what) throws Invalid {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new Invalid(field, "missing \"" + field + "\" (" + what + ")");
+        }
+        if (!v.isTextual()) {
+            throw new Invalid(field, "\"" + field + "\" must be a string, got " + kind(v));
+        }
+        return v.textValue();
+    }
+
+    private static String optionalString(JsonNode node, String field) throws Invalid {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new Invalid(field, "\"" + field + "\" must be a string, got " + kind(v));
+        }
+        return v.textValue();
+    }
+
+    private static String kind(JsonNode node) {
+        return node.getNodeType().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String utf8(byte[] bytes, String field) throws Invalid {
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new Invalid(
+                    field,
+                    (field == null ? "the value" : "the " + field)
+                            + " is not valid UTF-8 (bad byte near offset "
+                            + in.position()
+                            + ")");
+        }
+    }
+
+    private ObjectMapper mapper() {
+        if (json == null) {
+            json = new ObjectMapper();
+        }
+        return json;
+    }
+}

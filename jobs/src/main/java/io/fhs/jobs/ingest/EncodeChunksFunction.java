@@ -1,0 +1,95 @@
+package io.fhs.jobs.ingest;
+
+import io.fhs.operators.flink.BatchingAsyncFunction;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.inference.EncoderOptions;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.Role;
+import io.fhs.operators.sparse.Bm25Options;
+import io.fhs.operators.sparse.SparseEncoder;
+import io.fhs.operators.sparse.SparseEncoders;
+import io.fhs.operators.sparse.SparseVector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Encodes chunks dense and sparse in micro-batches across records (one encoder call per batch), on
+ * the batcher's worker thread. Deletions pass through untouched, in order.
+ */
+public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecord, EncodedChunk> {
+    private static final long serialVersionUID = 1L;
+
+    private final String denseModel;
+    private final String sparseModel;
+    private final double bm25AvgLen;
+
+    private transient DenseEncoder dense;
+    private transient SparseEncoder sparse;
+
+    public EncodeChunksFunction(
+            String denseModel,
+            String sparseModel,
+            double bm25AvgLen,
+            int batchSize,
+            Duration maxWait) {
+        super(batchSize, maxWait);
+        this.denseModel = denseModel;
+        this.sparseModel = sparseModel;
+        this.bm25AvgLen = bm25AvgLen;
+    }
+
+    @Override
+    protected Function<List<ChunkRecord>, List<EncodedChunk>> openBatchFunction() {
+        dense = DenseEncoder.open(ModelLocator.resolve(denseModel), EncoderOptions.defaults());
+        if (!"none".equalsIgnoreCase(sparseModel)) {
+            sparse =
+                    SparseEncoders.open(
+                            sparseModel,
+                            EncoderOptions.defaults(),
+                            Bm25Options.defaults().withAvgLen(bm25AvgLen),
+                            0);
+        }
+        return this::encode;
+    }
+
+    private List<EncodedChunk> encode(List<ChunkRecord> batch) {
+        List<String> texts = new ArrayList<>(batch.size());
+        for (ChunkRecord c : batch) {
+            if (!c.delete()) {
+                texts.add(c.encodeText());
+            }
+        }
+        float[][] vectors = dense.encode(texts, Role.DOCUMENT);
+        List<SparseVector> sparseVectors =
+                sparse == null ? null : sparse.encode(texts, Role.DOCUMENT);
+        List<EncodedChunk> out = new ArrayList<>(batch.size());
+        int next = 0;
+        for (ChunkRecord c : batch) {
+            if (c.delete()) {
+                out.add(new EncodedChunk(c, null, null, null));
+                continue;
+            }
+            SparseVector s = sparseVectors == null ? null : sparseVectors.get(next);
+            out.add(
+                    new EncodedChunk(
+                            c,
+                            vectors[next],
+                            s == null ? null : s.indices(),
+                            s == null ? null : s.values()));
+            next++;
+        }
+        return out;
+    }
+
+    @Override
+    protected void closeBatchFunction() {
+        if (dense != null) {
+            dense.close();
+        }
+        if (sparse != null) {
+            sparse.close();
+        }
+    }
+}

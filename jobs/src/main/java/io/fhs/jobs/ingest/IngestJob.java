@@ -1,0 +1,170 @@
+package io.fhs.jobs.ingest;
+
+import io.fhs.connectors.kafka.DeadLetter;
+import io.fhs.connectors.kafka.DeadLetterSerializer;
+import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.qdrant.CollectionBootstrap;
+import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.qdrant.QdrantSink;
+import io.fhs.connectors.qdrant.QdrantSinkBuilder;
+import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.sparse.SparseEncoders;
+import io.qdrant.client.QdrantClient;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The ingest job: Kafka -> validate (bad records to the dead-letter topic) -> per-document version
+ * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant.
+ *
+ * <p>{@link #build} takes the source and sinks as parameters so tests run the very same graph.
+ */
+public final class IngestJob {
+    private IngestJob() {}
+
+    /** Adds the ingest graph to {@code env}. */
+    public static void build(
+            StreamExecutionEnvironment env,
+            DataStream<KafkaRecord> records,
+            Sink<DeadLetter> deadLetters,
+            Sink<QdrantWrite> qdrant,
+            Configuration conf) {
+        IngestOptions.validate(conf);
+        SingleOutputStreamOperator<DocumentEvent> documents =
+                records.process(new ValidateFunction(new DocumentParser(conf)))
+                        .name("validate")
+                        .uid("validate");
+        documents
+                .getSideOutput(ValidateFunction.DEAD_LETTERS)
+                .sinkTo(deadLetters)
+                .name("dead-letters")
+                .uid("dead-letters");
+
+        DataStream<ChunkRecord> chunks =
+                documents
+                        .keyBy(DocumentEvent::docId)
+                        .process(new VersionGate())
+                        .name("version-gate")
+                        .uid("version-gate")
+                        .flatMap(
+                                new ChunkFunction(
+                                        conf.get(IngestOptions.DENSE_MODEL),
+                                        conf.get(IngestOptions.CHUNK_OVERLAP),
+                                        conf.get(IngestOptions.STORE_TEXT)))
+                        .name("chunk")
+                        .uid("chunk");
+
+        // Ordered: a document's writes (and a delete after an upsert) keep their order.
+        DataStream<EncodedChunk> encoded =
+                AsyncDataStream.orderedWait(
+                                chunks,
+                                new EncodeChunksFunction(
+                                        conf.get(IngestOptions.DENSE_MODEL),
+                                        conf.get(IngestOptions.SPARSE_MODEL),
+                                        conf.get(IngestOptions.BM25_AVG_LEN),
+                                        conf.get(IngestOptions.ENCODE_BATCH_SIZE),
+                                        conf.get(IngestOptions.ENCODE_MAX_WAIT)),
+                                conf.get(IngestOptions.ENCODE_TIMEOUT).toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                conf.get(IngestOptions.ENCODE_CAPACITY))
+                        .name("encode")
+                        .uid("encode");
+
+        encoded.flatMap(new ToQdrantWrites())
+                .name("to-qdrant-writes")
+                .uid("to-qdrant-writes")
+                .sinkTo(qdrant)
+                .name("qdrant")
+                .uid("qdrant");
+    }
+
+    /** The collection the job writes, from the models and options. */
+    public static CollectionSpec collectionSpec(Configuration conf) {
+        String sparse = conf.get(IngestOptions.SPARSE_MODEL);
+        try (DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL))) {
+            CollectionSpec spec =
+                    CollectionSpec.hybrid(
+                                    conf.get(IngestOptions.COLLECTION),
+                                    dense.dimension(),
+                                    SparseEncoders.BM25.equalsIgnoreCase(sparse))
+                            .withDistance(
+                                    CollectionSpec.Distance.forSimilarity(
+                                            dense.similarity().stName()));
+            return "none".equalsIgnoreCase(sparse) ? spec.withoutSparse() : spec;
+        }
+    }
+
+    public static QdrantConnection qdrant(Configuration conf) {
+        QdrantConnection env = QdrantConnection.fromEnvironment();
+        return env != null
+                ? env
+                : QdrantConnection.fromUrl(conf.get(IngestOptions.QDRANT_URL), null);
+    }
+
+    /** Creates or checks the collection; call once before the job starts. */
+    public static void prepareCollection(Configuration conf) {
+        try (QdrantClient client = qdrant(conf).open()) {
+            CollectionBootstrap.ensure(client, collectionSpec(conf));
+        }
+    }
+
+    /** The production wiring: Kafka in, Kafka dead letters, Qdrant out. */
+    public static void buildFromKafka(StreamExecutionEnvironment env, Configuration conf) {
+        String bootstrap = bootstrapServers(conf);
+        KafkaSource<KafkaRecord> source =
+                KafkaSource.<KafkaRecord>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setTopics(conf.get(IngestOptions.TOPIC))
+                        .setGroupId(conf.get(IngestOptions.GROUP_ID))
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(
+                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
+                                                .EARLIEST))
+                        .setDeserializer(new KafkaRecordDeserializer())
+                        .build();
+        KafkaSink<DeadLetter> dlq =
+                KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(bootstrap)
+                        .setRecordSerializer(
+                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build();
+        env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
+        DataStream<KafkaRecord> records =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
+                        .uid("kafka-source");
+        build(env, records, dlq, qdrantSink(conf), conf);
+    }
+
+    public static QdrantSink<QdrantWrite> qdrantSink(Configuration conf) {
+        return QdrantSink.<QdrantWrite>builder()
+                .setElementConverter(QdrantSinkBuilder.identity())
+                .setConnection(qdrant(conf))
+                .setCollection(conf.get(IngestOptions.COLLECTION))
+                .build();
+    }
+
+    public static String bootstrapServers(Configuration conf) {
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return env != null && !env.isBlank() ? env : conf.get(IngestOptions.BOOTSTRAP_SERVERS);
+    }
+
+    /** Whether ModelLocator can find the configured models (fails early with its message). */
+    public static void checkModels(Configuration conf) {
+        ModelLocator.resolve(conf.get(IngestOptions.DENSE_MODEL));
+    }
+}

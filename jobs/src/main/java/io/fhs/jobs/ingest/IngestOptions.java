@@ -1,0 +1,158 @@
+package io.fhs.jobs.ingest;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/** Options of the ingest job; {@code conf/ingest.yaml} sets them, the command line overrides. */
+public final class IngestOptions {
+    private IngestOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("127.0.0.1:9092")
+                    .withDescription(
+                            "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS overrides).");
+    public static final ConfigOption<String> TOPIC =
+            ConfigOptions.key("ingest.topic")
+                    .stringType()
+                    .defaultValue("documents")
+                    .withDescription("Topic the documents arrive on.");
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("ingest.group-id")
+                    .stringType()
+                    .defaultValue("fhs-ingest")
+                    .withDescription("Kafka consumer group of the job.");
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC =
+            ConfigOptions.key("ingest.dead-letter-topic")
+                    .stringType()
+                    .defaultValue("documents-dlq")
+                    .withDescription("Topic for records that cannot be indexed, with the reason.");
+    public static final ConfigOption<String> QDRANT_URL =
+            ConfigOptions.key("qdrant.url")
+                    .stringType()
+                    .defaultValue("http://127.0.0.1:6333")
+                    .withDescription("Qdrant URL (env QDRANT_URL overrides); https means TLS.");
+    public static final ConfigOption<String> COLLECTION =
+            ConfigOptions.key("qdrant.collection")
+                    .stringType()
+                    .defaultValue("documents")
+                    .withDescription("Qdrant collection; created if missing, checked if present.");
+    public static final ConfigOption<String> DENSE_MODEL =
+            ConfigOptions.key("model.dense")
+                    .stringType()
+                    .defaultValue("all-MiniLM-L6-v2")
+                    .withDescription("Bundled dense model name or model directory.");
+    public static final ConfigOption<String> SPARSE_MODEL =
+            ConfigOptions.key("model.sparse")
+                    .stringType()
+                    .defaultValue("bm25")
+                    .withDescription("bm25, a SPLADE model directory, or none.");
+    public static final ConfigOption<Double> BM25_AVG_LEN =
+            ConfigOptions.key("model.bm25.avg-len")
+                    .doubleType()
+                    .defaultValue(256.0)
+                    .withDescription("BM25 average document length in analyzed terms.");
+    public static final ConfigOption<Integer> CHUNK_OVERLAP =
+            ConfigOptions.key("chunk.overlap-tokens")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription(
+                            "Word pieces shared by consecutive chunks of a long document.");
+    public static final ConfigOption<Boolean> STORE_TEXT =
+            ConfigOptions.key("chunk.store-text")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Keep each chunk's text in the point payload.");
+    public static final ConfigOption<Integer> MAX_DOCUMENT_BYTES =
+            ConfigOptions.key("ingest.max-document-bytes")
+                    .intType()
+                    .defaultValue(1_000_000)
+                    .withDescription("Larger records go to the dead-letter topic.");
+    public static final ConfigOption<Integer> ENCODE_BATCH_SIZE =
+            ConfigOptions.key("encode.batch-size")
+                    .intType()
+                    .defaultValue(32)
+                    .withDescription("Chunks per encoder call (micro-batch across records).");
+    public static final ConfigOption<Duration> ENCODE_MAX_WAIT =
+            ConfigOptions.key("encode.max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(50))
+                    .withDescription("How long a partial micro-batch waits for more chunks.");
+    public static final ConfigOption<Integer> ENCODE_CAPACITY =
+            ConfigOptions.key("encode.capacity")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription("Chunks in flight in the encoder before backpressure.");
+    public static final ConfigOption<Duration> ENCODE_TIMEOUT =
+            ConfigOptions.key("encode.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("A chunk not encoded within this time fails the job.");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("ingest.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("Checkpoints commit Kafka offsets and flush Qdrant writes.");
+    public static final ConfigOption<String> FIELD_ID =
+            ConfigOptions.key("fields.id")
+                    .stringType()
+                    .defaultValue("id")
+                    .withDescription("JSON field of the document id.");
+    public static final ConfigOption<String> FIELD_TEXT =
+            ConfigOptions.key("fields.text")
+                    .stringType()
+                    .defaultValue("text")
+                    .withDescription("JSON field of the text.");
+    public static final ConfigOption<String> FIELD_TITLE =
+            ConfigOptions.key("fields.title")
+                    .stringType()
+                    .defaultValue("title")
+                    .withDescription("JSON field of the title.");
+    public static final ConfigOption<String> FIELD_METADATA =
+            ConfigOptions.key("fields.metadata")
+                    .stringType()
+                    .defaultValue("metadata")
+                    .withDescription("JSON field of the metadata object.");
+    public static final ConfigOption<String> FIELD_OP =
+            ConfigOptions.key("fields.op")
+                    .stringType()
+                    .defaultValue("op")
+                    .withDescription("JSON field of the operation.");
+    public static final ConfigOption<String> FIELD_VERSION =
+            ConfigOptions.key("fields.version")
+                    .stringType()
+                    .defaultValue("version")
+                    .withDescription("JSON field of the document version.");
+
+    /** Checks values early, naming the option and why. */
+    public static void validate(Configuration c) {
+        positive(c, ENCODE_BATCH_SIZE);
+        positive(c, ENCODE_CAPACITY);
+        positive(c, MAX_DOCUMENT_BYTES);
+        if (c.get(CHUNK_OVERLAP) < 0) {
+            throw new IllegalArgumentException(
+                    CHUNK_OVERLAP.key() + " must be >= 0, got " + c.get(CHUNK_OVERLAP));
+        }
+        if (!(c.get(BM25_AVG_LEN) > 0)) {
+            throw new IllegalArgumentException(
+                    BM25_AVG_LEN.key() + " must be > 0, got " + c.get(BM25_AVG_LEN));
+        }
+        for (ConfigOption<Duration> d :
+                java.util.List.of(ENCODE_MAX_WAIT, ENCODE_TIMEOUT, CHECKPOINT_INTERVAL)) {
+            if (c.get(d).isNegative() || (d != ENCODE_MAX_WAIT && c.get(d).isZero())) {
+                throw new IllegalArgumentException(
+                        d.key() + " must be a positive duration, got " + c.get(d));
+            }
+        }
+    }
+
+    private static void positive(Configuration c, ConfigOption<Integer> option) {
+        if (c.get(option) < 1) {
+            throw new IllegalArgumentException(
+                    option.key() + " must be >= 1, got " + c.get(option));
+        }
+    }
+}

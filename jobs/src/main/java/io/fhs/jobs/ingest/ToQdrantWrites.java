@@ -1,0 +1,34 @@
+package io.fhs.jobs.ingest;
+
+import io.fhs.connectors.qdrant.QdrantWrite;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Turns encoded chunks into Qdrant writes. When a new version replaces an indexed one, its last
+ * chunk is followed by a deletion of any chunk numbers beyond it, so a document that shrinks (5
+ * chunks to 2) leaves nothing stale.
+ */
+public final class ToQdrantWrites implements FlatMapFunction<EncodedChunk, QdrantWrite> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void flatMap(EncodedChunk e, Collector<QdrantWrite> out) {
+        ChunkRecord c = e.chunk();
+        if (c.delete()) {
+            out.collect(QdrantWrite.deleteDocument(c.docId()));
+            return;
+        }
+        out.collect(
+                QdrantWrite.upsert(
+                        c.docId(),
+                        c.chunk(),
+                        e.dense(),
+                        e.sparseIndices(),
+                        e.sparseValues(),
+                        c.payloadJson()));
+        if (c.replacesExisting() && c.chunk() == c.chunkCount() - 1) {
+            out.collect(QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount()));
+        }
+    }
+}

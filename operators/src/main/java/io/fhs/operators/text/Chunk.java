@@ -1,0 +1,7 @@
+package io.fhs.operators.text;
+
+/**
+ * A piece of a document: its number, its text, and where that text lies in the original ({@code
+ * [start, end)} in Java chars, so {@code text.equals(original.substring(start, end))}).
+ */
+public record Chunk(int index, String text, int start, int end) {}
