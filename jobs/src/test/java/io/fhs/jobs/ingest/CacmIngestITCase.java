@@ -1,0 +1,152 @@
+package io.fhs.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.qdrant.PointIds;
+import io.fhs.connectors.qdrant.QdrantSearcher;
+import io.fhs.connectors.qdrant.SearchHit;
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.Role;
+import io.fhs.operators.similarity.SimilarityFunction;
+import io.fhs.operators.sparse.Bm25Encoder;
+import io.fhs.operators.sparse.Bm25Options;
+import io.fhs.operators.text.Chunk;
+import io.fhs.operators.text.Chunker;
+import io.qdrant.client.PointIdFactory;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.grpc.Points;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** All of CACM through the ingest job into Qdrant, checked against the plain encoders. */
+class CacmIngestITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
+    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+
+    static final Path CACM =
+            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyCacmDocumentBecomesSearchablePoints() throws Exception {
+        List<TextRecord> docs = JsonLines.read(CACM.resolve("corpus.jsonl"));
+        assertThat(docs).hasSize(3_204);
+        String topic = "cacm";
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (TextRecord d : docs) {
+            records.add(
+                    IngestHarness.record(
+                            topic,
+                            d.id(),
+                            JSON.createObjectNode()
+                                    .put("id", d.id())
+                                    .put("text", d.text())
+                                    .toString()));
+        }
+        IngestHarness.produce(KAFKA, topic, records);
+        Configuration conf = IngestHarness.conf(topic, "cacm", QDRANT.connection(), KAFKA);
+        conf.set(IngestOptions.BM25_AVG_LEN, 60.0);
+        IngestHarness.runBounded(conf, QDRANT.connection(), 2);
+
+        long expectedPoints = 0;
+        List<Chunk> sample = new ArrayList<>();
+        List<String> sampleIds = new ArrayList<>();
+        try (Chunker chunker = new Chunker(ModelLocator.resolve("all-MiniLM-L6-v2"), 254, 32)) {
+            for (int i = 0; i < docs.size(); i++) {
+                List<Chunk> chunks = chunker.chunk(docs.get(i).text());
+                expectedPoints += chunks.size();
+                if (i % 160 == 0) {
+                    Chunk last = chunks.get(chunks.size() - 1);
+                    sample.add(last);
+                    sampleIds.add(docs.get(i).id());
+                }
+            }
+        }
+        try (QdrantClient client = QDRANT.connection().open();
+                DenseEncoder encoder = DenseEncoder.open("all-MiniLM-L6-v2")) {
+            assertThat(client.countAsync("cacm", null, true).get()).isEqualTo(expectedPoints);
+            for (int i = 0; i < sample.size(); i++) {
+                Chunk c = sample.get(i);
+                Points.RetrievedPoint p =
+                        client.retrieveAsync(
+                                        "cacm",
+                                        List.of(
+                                                PointIdFactory.id(
+                                                        PointIds.of(sampleIds.get(i), c.index()))),
+                                        true,
+                                        true,
+                                        null)
+                                .get()
+                                .get(0);
+                var vectors = p.getVectors().getVectors().getVectorsMap();
+                var dense = vectors.get("dense");
+                List<Float> data =
+                        dense.getDense().getDataCount() > 0
+                                ? dense.getDense().getDataList()
+                                : dense.getDataList();
+                float[] stored = new float[data.size()];
+                for (int k = 0; k < stored.length; k++) {
+                    stored[k] = data.get(k);
+                }
+                float[] expected = encoder.encode(c.text(), Role.DOCUMENT);
+                assertThat(SimilarityFunction.COSINE.score(stored, expected))
+                        .as(sampleIds.get(i))
+                        .isGreaterThanOrEqualTo(0.9999f);
+                assertThat(
+                                vectors.get("sparse").getSparse().getIndicesCount()
+                                        + vectors.get("sparse").getIndices().getDataCount())
+                        .isPositive();
+                assertThat(p.getPayloadMap().get("text").getStringValue()).isEqualTo(c.text());
+            }
+
+            String query =
+                    "What articles exist which deal with TSS (Time Sharing System), an operating system for IBM computers?";
+            Set<String> relevant = new HashSet<>();
+            for (String line : Files.readAllLines(CACM.resolve("qrels/test.tsv"))) {
+                String[] cols = line.split("\t");
+                if (cols[0].equals("1")) {
+                    relevant.add(cols[1]);
+                }
+            }
+            try (Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
+                    QdrantSearcher searcher =
+                            new QdrantSearcher(client, "cacm", "dense", "sparse")) {
+                List<SearchHit> hits =
+                        searcher.search(
+                                        SearchRequest.hybrid(
+                                                encoder.encode(query, Role.QUERY),
+                                                bm25.encode(query, Role.QUERY),
+                                                10,
+                                                100))
+                                .get();
+                assertThat(hits).hasSize(10);
+                assertThat(hits).extracting(SearchHit::docId).containsAnyElementsOf(relevant);
+            }
+        }
+    }
+}

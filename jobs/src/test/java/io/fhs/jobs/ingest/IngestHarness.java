@@ -1,0 +1,112 @@
+package io.fhs.jobs.ingest;
+
+import io.fhs.connectors.kafka.DeadLetterSerializer;
+import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.testing.KafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Runs the ingest graph over a bounded read of a real topic, as the tests need. */
+final class IngestHarness {
+    private IngestHarness() {}
+
+    static Configuration conf(
+            String topic, String collection, QdrantConnection qdrant, KafkaCluster kafka) {
+        Configuration c = new Configuration();
+        c.set(IngestOptions.TOPIC, topic);
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, topic + "-dlq");
+        c.set(IngestOptions.GROUP_ID, "test-" + topic);
+        c.set(IngestOptions.COLLECTION, collection);
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(IngestOptions.QDRANT_URL, "http://" + qdrant.host() + ":" + qdrant.grpcPort());
+        return c;
+    }
+
+    static void produce(
+            KafkaCluster kafka, String topic, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        Properties p = kafka.clientProperties();
+        p.put("linger.ms", "5");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r);
+            }
+            producer.flush();
+        }
+    }
+
+    static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+        return new ProducerRecord<>(
+                topic,
+                0,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Runs the job until it has read everything now in the topic. */
+    static void runBounded(Configuration conf, QdrantConnection qdrant, int parallelism)
+            throws Exception {
+        IngestJob.prepareCollection(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        KafkaSource<KafkaRecord> source =
+                KafkaSource.<KafkaRecord>builder()
+                        .setBootstrapServers(conf.get(IngestOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(conf.get(IngestOptions.TOPIC))
+                        .setGroupId(conf.get(IngestOptions.GROUP_ID))
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setBounded(OffsetsInitializer.latest())
+                        .setDeserializer(new KafkaRecordDeserializer())
+                        .build();
+        KafkaSink<io.fhs.connectors.kafka.DeadLetter> dlq =
+                KafkaSink.<io.fhs.connectors.kafka.DeadLetter>builder()
+                        .setBootstrapServers(conf.get(IngestOptions.BOOTSTRAP_SERVERS))
+                        .setRecordSerializer(
+                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build();
+        DataStream<KafkaRecord> records =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
+                        .uid("kafka-source");
+        IngestJob.build(env, records, dlq, IngestJob.qdrantSink(conf), conf);
+        env.execute("ingest-test");
+    }
+
+    static List<String> readAll(KafkaCluster kafka, String topic, int expected) {
+        Properties c = kafka.clientProperties();
+        c.put("group.id", "reader-" + topic + "-" + System.nanoTime());
+        c.put("auto.offset.reset", "earliest");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,221 @@
+package io.fhs.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.QdrantServer;
+import io.qdrant.client.ConditionFactory;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.grpc.Common;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The ingest graph on a MiniCluster, with a real Kafka broker and a real Qdrant server. */
+class IngestJobITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
+    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static QdrantClient client;
+
+    @BeforeAll
+    static void connect() {
+        client = QDRANT.connection().open();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        client.close();
+    }
+
+    static long count(String collection, String docId) throws Exception {
+        Common.Filter filter =
+                docId == null
+                        ? null
+                        : Common.Filter.newBuilder()
+                                .addMust(ConditionFactory.matchKeyword("doc_id", docId))
+                                .build();
+        return client.countAsync(collection, filter, true).get();
+    }
+
+    static String doc(String id, String text) {
+        return JSON.createObjectNode().put("id", id).put("text", text).toString();
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicAndTheRestIsIndexed() throws Exception {
+        String topic = "mixed";
+        Configuration conf = IngestHarness.conf(topic, "mixed", QDRANT.connection(), KAFKA);
+        conf.set(IngestOptions.MAX_DOCUMENT_BYTES, 2_000);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        List<String> badKinds =
+                List.of(
+                        "{not json",
+                        "{\"text\": \"no id\"}",
+                        "{\"id\": \"\", \"text\": \"empty id\"}",
+                        "{\"id\": \"x\"}",
+                        "{\"id\": \"x\", \"text\": \"   \"}",
+                        "{\"id\": \"x\", \"text\": 5}",
+                        "INVALID_UTF8",
+                        "OVERSIZE",
+                        "{\"id\": \"x\", \"text\": \"t\", \"op\": \"merge\"}",
+                        "{\"id\": \"x\", \"text\": \"t\", \"version\": \"one\"}",
+                        "{\"id\": \"x\", \"text\": \"t\", \"metadata\": [1]}",
+                        "TOMBSTONE_NO_KEY",
+                        "[1, 2]");
+        int bad = 0;
+        for (int i = 0; i < 1_000; i++) {
+            records.add(
+                    IngestHarness.record(
+                            topic,
+                            null,
+                            doc("good-" + i, "document number " + i + " about streams")));
+            if (i % 5 == 4) {
+                String kind = badKinds.get(bad % badKinds.size());
+                bad++;
+                switch (kind) {
+                    case "INVALID_UTF8" ->
+                            records.add(
+                                    new ProducerRecord<>(
+                                            topic,
+                                            0,
+                                            null,
+                                            new byte[] {
+                                                '{',
+                                                '"',
+                                                'i',
+                                                'd',
+                                                '"',
+                                                ':',
+                                                '"',
+                                                (byte) 0xC3,
+                                                (byte) 0x28,
+                                                '"',
+                                                '}'
+                                            }));
+                    case "OVERSIZE" ->
+                            records.add(
+                                    IngestHarness.record(
+                                            topic, null, doc("big", "word ".repeat(1_000))));
+                    case "TOMBSTONE_NO_KEY" -> records.add(IngestHarness.record(topic, null, null));
+                    default -> records.add(IngestHarness.record(topic, null, kind));
+                }
+            }
+        }
+        assertThat(bad).isEqualTo(200);
+        IngestHarness.produce(KAFKA, topic, records);
+        IngestHarness.runBounded(conf, QDRANT.connection(), 2);
+
+        assertThat(count("mixed", null)).isEqualTo(1_000);
+        List<String> letters = IngestHarness.readAll(KAFKA, topic + "-dlq", 200);
+        assertThat(letters).hasSize(200);
+        Map<String, Integer> byError = new HashMap<>();
+        for (String letter : letters) {
+            JsonNode node = JSON.readTree(letter);
+            assertThat(node.get("source").get("topic").asText()).isEqualTo(topic);
+            assertThat(node.get("source").get("offset").asLong()).isBetween(0L, 1_200L);
+            String error = node.get("error").asText();
+            byError.merge(error.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+        }
+        assertThat(String.join("\n", byError.keySet()))
+                .contains("not valid JSON")
+                .contains("missing \"id\" (the document id (or a Kafka key))")
+                .contains("\"id\" must not be empty")
+                .contains("missing \"text\"")
+                .contains("\"text\" must not be empty")
+                .contains("\"text\" must be a string, got number")
+                .contains("is not valid UTF-N")
+                .contains("over the limit of N (option ingest.max-document-bytes)")
+                .contains("\"op\" must be \"upsert\" or \"delete\", got \"merge\"")
+                .contains("\"version\" must be a non-negative integer")
+                .contains("\"metadata\" must be a JSON object, got array")
+                .contains("a tombstone (null value) needs a Kafka key")
+                .contains("expected a JSON object, got array");
+    }
+
+    @Test
+    void updatesDeletesTombstonesAndLateVersions() throws Exception {
+        String topic = "updates";
+        Configuration conf = IngestHarness.conf(topic, "updates", QDRANT.connection(), KAFKA);
+        String[] words = {"stream", "search", "index", "model", "query", "water", "music", "paper"};
+        StringBuilder longText = new StringBuilder();
+        for (int i = 0; i < 1_100; i++) {
+            longText.append(words[i % words.length]).append(' ');
+        }
+        String shortText = String.join(" ", Collections.nCopies(300, "river"));
+        List<ProducerRecord<byte[], byte[]>> records =
+                List.of(
+                        IngestHarness.record(
+                                topic,
+                                "A",
+                                JSON.createObjectNode()
+                                        .put("text", longText.toString())
+                                        .put("version", 1)
+                                        .toString()),
+                        IngestHarness.record(
+                                topic,
+                                "A",
+                                JSON.createObjectNode()
+                                        .put("text", shortText)
+                                        .put("version", 2)
+                                        .toString()),
+                        IngestHarness.record(topic, null, doc("B", "to be deleted by op")),
+                        IngestHarness.record(topic, null, "{\"id\": \"B\", \"op\": \"delete\"}"),
+                        IngestHarness.record(topic, "C", doc("C", "to be deleted by a tombstone")),
+                        IngestHarness.record(topic, "C", null),
+                        IngestHarness.record(
+                                topic,
+                                null,
+                                "{\"id\": \"D\", \"text\": \"version five\", \"version\": 5}"),
+                        IngestHarness.record(
+                                topic,
+                                null,
+                                "{\"id\": \"D\", \"text\": \"version three\", \"version\": 3}"),
+                        IngestHarness.record(topic, null, doc("E", "stays")));
+        IngestHarness.produce(KAFKA, topic, records);
+        IngestHarness.runBounded(conf, QDRANT.connection(), 1);
+
+        assertThat(count("updates", "A")).as("A shrank from 5 chunks to 2").isEqualTo(2);
+        assertThat(count("updates", "B")).isZero();
+        assertThat(count("updates", "C")).isZero();
+        assertThat(count("updates", "D")).isEqualTo(1);
+        assertThat(count("updates", "E")).isEqualTo(1);
+        var d =
+                client.scrollAsync(
+                                io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
+                                        .setCollectionName("updates")
+                                        .setFilter(
+                                                Common.Filter.newBuilder()
+                                                        .addMust(
+                                                                ConditionFactory.matchKeyword(
+                                                                        "doc_id", "D")))
+                                        .setWithPayload(
+                                                io.qdrant.client.WithPayloadSelectorFactory.enable(
+                                                        true))
+                                        .build())
+                        .get();
+        assertThat(d.getResult(0).getPayloadMap().get("text").getStringValue())
+                .isEqualTo("version five");
+    }
+}
