@@ -66,8 +66,20 @@ final class IngestHarness {
     /** Runs the job until it has read everything now in the topic. */
     static void runBounded(Configuration conf, QdrantConnection qdrant, int parallelism)
             throws Exception {
+        runBounded(conf, parallelism, StreamExecutionEnvironment.getExecutionEnvironment(), s -> s);
+    }
+
+    /**
+     * Runs the job until it has read everything now in the topic, with {@code inject} applied to
+     * the records before the ingest graph (tests use it to inject failures).
+     */
+    static void runBounded(
+            Configuration conf,
+            int parallelism,
+            StreamExecutionEnvironment env,
+            java.util.function.UnaryOperator<DataStream<KafkaRecord>> inject)
+            throws Exception {
         IngestJob.prepareCollection(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         KafkaSource<KafkaRecord> source =
                 KafkaSource.<KafkaRecord>builder()
@@ -88,7 +100,7 @@ final class IngestHarness {
         DataStream<KafkaRecord> records =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
                         .uid("kafka-source");
-        IngestJob.build(env, records, dlq, IngestJob.qdrantSink(conf), conf);
+        IngestJob.build(env, inject.apply(records), dlq, IngestJob.qdrantSink(conf), conf);
         env.execute("ingest-test");
     }
 

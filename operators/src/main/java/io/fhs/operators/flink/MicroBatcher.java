@@ -138,9 +138,12 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         }
     }
 
-    /** Fails what is still queued and stops the threads; safe to call twice. */
-    @Override
-    public void close() {
+    /**
+     * Fails what is still queued, lets a batch in flight finish (its resources must outlive it),
+     * and stops the threads; safe to call twice. Returns false if a batch was still running after
+     * {@code timeout}.
+     */
+    public boolean close(Duration timeout) {
         List<Pending<I, O>> left;
         synchronized (this) {
             closed = true;
@@ -150,6 +153,17 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             p.result().completeExceptionally(new IllegalStateException("MicroBatcher closed"));
         }
         timer.shutdownNow();
-        worker.shutdownNow();
+        worker.shutdown();
+        try {
+            return worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
     }
 }

@@ -26,6 +26,7 @@ public final class DenseEncoder implements AutoCloseable {
     private final Pooler pooler;
     private final int queryPromptTokens;
     private final int documentPromptTokens;
+    private final CloseGuard guard = new CloseGuard("DenseEncoder");
 
     private DenseEncoder(ModelDirectory dir, EncoderOptions options) {
         this.dir = dir;
@@ -83,6 +84,13 @@ public final class DenseEncoder implements AutoCloseable {
             return out;
         }
         int skip = config.includePrompt() ? 0 : promptTokens(role);
+        try (CloseGuard.Use use = guard.enter()) {
+            encodeBatches(texts, role, skip, out);
+        }
+        return out;
+    }
+
+    private void encodeBatches(List<String> texts, Role role, int skip, float[][] out) {
         for (TokenizedBatch batch : tokenize(texts, role)) {
             OnnxModel.Output output = model.run(batch);
             int seqLen = (int) output.shape()[1];
@@ -90,7 +98,6 @@ public final class DenseEncoder implements AutoCloseable {
                 out[batch.row(i)] = pooler.pool(output.data(), seqLen, i, batch.length(i), skip);
             }
         }
-        return out;
     }
 
     public float[] encode(String text, Role role) {
@@ -138,8 +145,12 @@ public final class DenseEncoder implements AutoCloseable {
         return role == Role.QUERY ? queryPromptTokens : documentPromptTokens;
     }
 
+    /** Waits for encodings in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             tokenizer.close();
         } finally {

@@ -1,6 +1,7 @@
 package io.fhs.operators.rerank;
 
 import ai.djl.util.PairList;
+import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.OnnxModel;
 import io.fhs.operators.inference.TextBatcher;
@@ -24,6 +25,7 @@ public final class CrossEncoder implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final TextBatcher batcher;
     private final OnnxModel model;
+    private final CloseGuard guard = new CloseGuard("CrossEncoder");
 
     /** A (query, document) pair. */
     public record TextPair(String query, String document) {}
@@ -84,10 +86,12 @@ public final class CrossEncoder implements AutoCloseable {
             }
             input.add(p.query(), p.document());
         }
-        for (TokenizedBatch batch : batcher.plan(tokenizer.encodePairs(input))) {
-            OnnxModel.Output output = model.run(batch);
-            for (int i = 0; i < batch.size(); i++) {
-                scores[batch.row(i)] = config.activation().apply(output.data().get(i));
+        try (CloseGuard.Use use = guard.enter()) {
+            for (TokenizedBatch batch : batcher.plan(tokenizer.encodePairs(input))) {
+                OnnxModel.Output output = model.run(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    scores[batch.row(i)] = config.activation().apply(output.data().get(i));
+                }
             }
         }
         return scores;
@@ -122,8 +126,12 @@ public final class CrossEncoder implements AutoCloseable {
         return tokenizer;
     }
 
+    /** Waits for predictions in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             tokenizer.close();
         } finally {

@@ -2,6 +2,7 @@ package io.fhs.operators.sparse;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.Vocabulary;
 import io.fhs.operators.model.ModelDirectory;
@@ -84,7 +85,10 @@ public final class InferenceFreeSpladeEncoder implements SparseEncoder {
         for (String text : texts) {
             prepared.add(documents.batcher().prepare(prompt + text));
         }
-        Encoding[] encodings = documents.batcher().tokenizer().encode(prepared);
+        Encoding[] encodings;
+        try (CloseGuard.Use use = documents.guard().enter()) {
+            encodings = documents.batcher().tokenizer().encode(prepared);
+        }
         List<SparseVector> out = new ArrayList<>(encodings.length);
         for (Encoding e : encodings) {
             out.add(queryVector(e));

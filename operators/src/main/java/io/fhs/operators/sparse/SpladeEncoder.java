@@ -1,5 +1,6 @@
 package io.fhs.operators.sparse;
 
+import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.InferenceException;
 import io.fhs.operators.inference.OnnxModel;
@@ -28,6 +29,7 @@ public final class SpladeEncoder implements SparseEncoder {
     private final TextBatcher batcher;
     private final OnnxModel model;
     private final int maxActiveDims;
+    private final CloseGuard guard = new CloseGuard("SpladeEncoder");
 
     /**
      * @param maxActiveDims keep only this many largest weights per vector; 0 takes the model's
@@ -68,6 +70,12 @@ public final class SpladeEncoder implements SparseEncoder {
 
     @Override
     public List<SparseVector> encode(List<String> texts, Role role) {
+        try (CloseGuard.Use use = guard.enter()) {
+            return encodeGuarded(texts, role);
+        }
+    }
+
+    private List<SparseVector> encodeGuarded(List<String> texts, Role role) {
         SparseVector[] out = new SparseVector[texts.size()];
         int vocab = vocabulary.size();
         for (TokenizedBatch batch : batcher.batches(texts, config.prompts().forRole(role))) {
@@ -158,8 +166,16 @@ public final class SpladeEncoder implements SparseEncoder {
         return "splade(" + dir.name() + ")";
     }
 
+    CloseGuard guard() {
+        return guard;
+    }
+
+    /** Waits for encodings in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
+        if (!guard.close()) {
+            return;
+        }
         try {
             tokenizer.close();
         } finally {

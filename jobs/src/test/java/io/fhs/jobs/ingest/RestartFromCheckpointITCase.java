@@ -1,0 +1,146 @@
+package io.fhs.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.grpc.Points;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A failure mid-stream: the job restarts from its last checkpoint (Kafka offsets and keyed state)
+ * and the final Qdrant state equals that of an undisturbed run.
+ */
+class RestartFromCheckpointITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
+    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+
+    static final AtomicBoolean FAILED = new AtomicBoolean();
+    static final AtomicInteger SEEN = new AtomicInteger();
+
+    /** Fails the job once, after some records and at least one checkpoint interval. */
+    static final class FailOnce implements MapFunction<KafkaRecord, KafkaRecord> {
+        @Override
+        public KafkaRecord map(KafkaRecord r) throws Exception {
+            Thread.sleep(3);
+            if (SEEN.incrementAndGet() == 250 && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure");
+            }
+            return r;
+        }
+    }
+
+    static Map<String, float[]> points(QdrantClient client, String collection) throws Exception {
+        Map<String, float[]> out = new HashMap<>();
+        Points.ScrollPoints.Builder scroll =
+                Points.ScrollPoints.newBuilder()
+                        .setCollectionName(collection)
+                        .setLimit(1_000)
+                        .setWithVectors(Points.WithVectorsSelector.newBuilder().setEnable(true));
+        while (true) {
+            Points.ScrollResponse page = client.scrollAsync(scroll.build()).get();
+            for (Points.RetrievedPoint p : page.getResultList()) {
+                var dense = p.getVectors().getVectors().getVectorsMap().get("dense");
+                List<Float> data =
+                        dense.getDense().getDataCount() > 0
+                                ? dense.getDense().getDataList()
+                                : dense.getDataList();
+                float[] v = new float[data.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = data.get(i);
+                }
+                out.put(p.getId().getUuid(), v);
+            }
+            if (!page.hasNextPageOffset()) {
+                return out;
+            }
+            scroll.setOffset(page.getNextPageOffset());
+        }
+    }
+
+    @Test
+    void aRestartFromCheckpointLeavesTheSameStateAsAnUndisturbedRun() throws Exception {
+        List<TextRecord> docs =
+                JsonLines.read(
+                        Path.of(
+                                System.getProperty("fhs.root", ".."),
+                                "..",
+                                "shared",
+                                "data",
+                                "cacm",
+                                "corpus.jsonl"));
+        ObjectMapper json = new ObjectMapper();
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            TextRecord d = docs.get(i);
+            records.add(
+                    IngestHarness.record(
+                            "restart",
+                            d.id(),
+                            json.createObjectNode().put("text", d.text()).toString()));
+        }
+        IngestHarness.produce(KAFKA, "restart", records);
+
+        Configuration undisturbed =
+                IngestHarness.conf("restart", "undisturbed", QDRANT.connection(), KAFKA);
+        IngestHarness.runBounded(undisturbed, QDRANT.connection(), 2);
+
+        Configuration flinkConf = new Configuration();
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flinkConf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+        env.enableCheckpointing(200);
+        Configuration failing =
+                IngestHarness.conf("restart", "restarted", QDRANT.connection(), KAFKA);
+        failing.set(IngestOptions.GROUP_ID, "restarted");
+        IngestHarness.runBounded(
+                failing, 2, env, s -> s.map(new FailOnce()).name("fail-once").uid("fail-once"));
+        assertThat(FAILED).as("the failure was injected").isTrue();
+
+        try (QdrantClient client = QDRANT.connection().open()) {
+            Map<String, float[]> a = points(client, "undisturbed");
+            Map<String, float[]> b = points(client, "restarted");
+            assertThat(a).hasSizeGreaterThanOrEqualTo(600);
+            assertThat(b.keySet()).isEqualTo(a.keySet());
+            for (Map.Entry<String, float[]> e : a.entrySet()) {
+                float[] other = b.get(e.getKey());
+                for (int i = 0; i < other.length; i++) {
+                    assertThat(other[i]).isCloseTo(e.getValue()[i], within(1e-5f));
+                }
+            }
+        }
+    }
+}
