@@ -123,6 +123,9 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(storage.resolve("qdrant.log").toFile()));
         process = pb.start();
+        // If the test JVM is killed (a surefire timeout, say), do not leave Qdrant running.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         waitReady();
     }
 

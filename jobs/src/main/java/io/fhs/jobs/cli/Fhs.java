@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             EncodeCommand.class,
             RerankCommand.class,
+            IngestCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

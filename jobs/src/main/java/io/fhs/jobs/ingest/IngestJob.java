@@ -122,10 +122,14 @@ public final class IngestJob {
         }
     }
 
-    /** The production wiring: Kafka in, Kafka dead letters, Qdrant out. */
-    public static void buildFromKafka(StreamExecutionEnvironment env, Configuration conf) {
+    /**
+     * The production wiring: Kafka in, Kafka dead letters, Qdrant out. With {@code bounded} the job
+     * stops once it has read what the topic holds when it starts (for batch loads and demos).
+     */
+    public static void buildFromKafka(
+            StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
         String bootstrap = bootstrapServers(conf);
-        KafkaSource<KafkaRecord> source =
+        var builder =
                 KafkaSource.<KafkaRecord>builder()
                         .setBootstrapServers(bootstrap)
                         .setTopics(conf.get(IngestOptions.TOPIC))
@@ -134,8 +138,11 @@ public final class IngestJob {
                                 OffsetsInitializer.committedOffsets(
                                         org.apache.kafka.clients.consumer.OffsetResetStrategy
                                                 .EARLIEST))
-                        .setDeserializer(new KafkaRecordDeserializer())
-                        .build();
+                        .setDeserializer(new KafkaRecordDeserializer());
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        KafkaSource<KafkaRecord> source = builder.build();
         KafkaSink<DeadLetter> dlq =
                 KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(bootstrap)

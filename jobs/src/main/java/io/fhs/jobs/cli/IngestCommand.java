@@ -1,0 +1,132 @@
+package io.fhs.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.qdrant.client.QdrantClient;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs ingest}: runs the ingest job on a local Flink (in this JVM). */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the ingest job locally: documents from Kafka into Qdrant (bin/fhs local up starts",
+            "both servers). Options come from conf/ingest.yaml, -D key=value overrides them."
+        })
+final class IngestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "Options file (default: conf/ingest.yaml).")
+    Path config;
+
+    @Option(
+            names = "-D",
+            paramLabel = "KEY=VALUE",
+            description = "Override an option, e.g. -D qdrant.collection=cacm.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
+            names = "--load-corpus",
+            paramLabel = "FILE",
+            description =
+                    "First produce a JSON-lines corpus (BEIR corpus.jsonl works) to the input topic.")
+    Path corpus;
+
+    @Option(
+            names = "--bounded",
+            description =
+                    "Stop after reading what the topic holds now (default: run until stopped).")
+    boolean bounded;
+
+    @Option(
+            names = "--parallelism",
+            description = "Operator parallelism (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path file =
+                config != null
+                        ? config
+                        : Path.of(System.getProperty("fhs.home", "."), "conf", "ingest.yaml");
+        Configuration conf = YamlConfig.load(file, overrides);
+        IngestOptions.validate(conf);
+        IngestJob.checkModels(conf);
+        if (corpus != null) {
+            int n = produce(conf, JsonLines.read(corpus));
+            out.printf(
+                    "Produced %d documents from %s to topic %s%n",
+                    n, corpus, conf.get(IngestOptions.TOPIC));
+            out.flush();
+        }
+        IngestJob.prepareCollection(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        IngestJob.buildFromKafka(env, conf, bounded);
+        out.printf(
+                "Ingesting topic %s into collection %s%s%n",
+                conf.get(IngestOptions.TOPIC),
+                conf.get(IngestOptions.COLLECTION),
+                bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
+        out.flush();
+        long start = System.nanoTime();
+        env.execute("fhs-ingest");
+        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
+            long points = client.countAsync(conf.get(IngestOptions.COLLECTION), null, true).get();
+            out.printf(
+                    "Done in %.1f s: collection %s holds %d points%n",
+                    (System.nanoTime() - start) / 1e9, conf.get(IngestOptions.COLLECTION), points);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static int produce(Configuration conf, List<TextRecord> docs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        p.put("linger.ms", "10");
+        ObjectMapper json = new ObjectMapper();
+        String topic = conf.get(IngestOptions.TOPIC);
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (TextRecord d : docs) {
+                var node = json.createObjectNode().put("id", d.id()).put("text", d.text());
+                if (d.title() != null && !d.title().isBlank()) {
+                    node.put("title", d.title());
+                }
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                d.id().getBytes(StandardCharsets.UTF_8),
+                                node.toString().getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        return docs.size();
+    }
+}
