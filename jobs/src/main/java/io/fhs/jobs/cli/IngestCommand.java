@@ -62,6 +62,12 @@ final class IngestCommand implements Callable<Integer> {
     boolean bounded;
 
     @Option(
+            names = "--sample-query",
+            paramLabel = "TEXT",
+            description = "After a bounded run, show the hybrid search hits for this query.")
+    String sampleQuery;
+
+    @Option(
             names = "--parallelism",
             description = "Operator parallelism (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
@@ -101,6 +107,9 @@ final class IngestCommand implements Callable<Integer> {
             out.printf(
                     "Done in %.1f s: collection %s holds %d points%n",
                     (System.nanoTime() - start) / 1e9, conf.get(IngestOptions.COLLECTION), points);
+            if (sampleQuery != null) {
+                SampleSearch.print(client, conf, sampleQuery, out);
+            }
         }
         out.flush();
         return 0;
