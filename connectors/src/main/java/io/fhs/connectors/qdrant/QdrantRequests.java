@@ -89,6 +89,22 @@ final class QdrantRequests {
                 .build();
     }
 
+    static Points.SetPayloadPoints setPayload(String collection, QdrantWrite w) {
+        return Points.SetPayloadPoints.newBuilder()
+                .setCollectionName(collection)
+                .setWait(true)
+                .putAllPayload(payload(w.payloadJson()))
+                .setPointsSelector(
+                        Points.PointsSelector.newBuilder()
+                                .setFilter(
+                                        Common.Filter.newBuilder()
+                                                .addMust(
+                                                        matchKeyword(
+                                                                CollectionBootstrap.DOC_ID,
+                                                                w.docId()))))
+                .build();
+    }
+
     static Points.DeletePoints delete(String collection, QdrantWrite w) {
         Common.Filter.Builder filter =
                 Common.Filter.newBuilder()

@@ -102,8 +102,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
                             ? client.upsertAsync(
                                     QdrantRequests.upsert(
                                             collection, denseName, sparseName, segment.writes()))
-                            : client.deleteAsync(
-                                    QdrantRequests.delete(collection, segment.writes().get(0)));
+                            : single(segment.writes().get(0));
         } catch (RuntimeException e) {
             // A write that cannot even be turned into a request (bad payload JSON) is a bug
             // upstream.
@@ -135,6 +134,12 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
                     }
                 },
                 MoreExecutors.directExecutor());
+    }
+
+    private ListenableFuture<Points.UpdateResult> single(QdrantWrite write) {
+        return write.kind() == QdrantWrite.Kind.SET_PAYLOAD
+                ? client.setPayloadAsync(QdrantRequests.setPayload(collection, write), null)
+                : client.deleteAsync(QdrantRequests.delete(collection, write));
     }
 
     private void fail(

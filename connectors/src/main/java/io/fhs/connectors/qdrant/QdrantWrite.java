@@ -18,7 +18,8 @@ public final class QdrantWrite implements Serializable {
     /** What the write does. */
     public enum Kind {
         UPSERT,
-        DELETE_DOCUMENT
+        DELETE_DOCUMENT,
+        SET_PAYLOAD
     }
 
     private final Kind kind;
@@ -77,6 +78,14 @@ public final class QdrantWrite implements Serializable {
                 sparseIndices,
                 sparseValues,
                 payloadJson == null ? "{}" : payloadJson);
+    }
+
+    /**
+     * Sets top-level payload keys on every point of a document (its vectors stay): what a
+     * metadata-only change needs, without re-encoding.
+     */
+    public static QdrantWrite setPayload(String docId, String payloadJson) {
+        return new QdrantWrite(Kind.SET_PAYLOAD, docId, null, 0, null, null, null, payloadJson);
     }
 
     /** Deletes every point of a document. */

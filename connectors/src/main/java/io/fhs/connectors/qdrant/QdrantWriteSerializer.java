@@ -21,10 +21,23 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
                 out.writeInt(w.sparseIndices()[i]);
                 out.writeFloat(w.sparseValues()[i]);
             }
-            byte[] payload = w.payloadJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            out.writeInt(payload.length);
-            out.write(payload);
+            writeString(out, w.payloadJson());
+        } else if (w.kind() == QdrantWrite.Kind.SET_PAYLOAD) {
+            writeString(out, w.payloadJson());
         }
+    }
+
+    // Length-prefixed UTF-8: payloads can exceed writeUTF's 64 KiB.
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -33,6 +46,9 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
         QdrantWrite.Kind kind = QdrantWrite.Kind.values()[in.readByte()];
         String docId = in.readUTF();
         int chunk = in.readInt();
+        if (kind == QdrantWrite.Kind.SET_PAYLOAD) {
+            return QdrantWrite.setPayload(docId, readString(in));
+        }
         if (kind == QdrantWrite.Kind.DELETE_DOCUMENT) {
             return chunk > 0
                     ? QdrantWrite.deleteChunksFrom(docId, chunk)
@@ -46,15 +62,7 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
             indices[i] = in.readInt();
             values[i] = in.readFloat();
         }
-        byte[] payload = new byte[in.readInt()];
-        in.readFully(payload);
-        return QdrantWrite.upsert(
-                docId,
-                chunk,
-                dense,
-                indices,
-                values,
-                new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+        return QdrantWrite.upsert(docId, chunk, dense, indices, values, readString(in));
     }
 
     private static void writeFloats(DataOutputStream out, float[] values) throws IOException {

@@ -53,6 +53,20 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
             out.collect(ChunkRecord.deletion(doc.docId(), doc.appendTime()));
             return;
         }
+        if (doc.op() == DocumentEvent.Op.UPDATE_PAYLOAD) {
+            ObjectNode payload = json.createObjectNode();
+            if (doc.metadataJson() != null) {
+                payload.set("metadata", json.readTree(doc.metadataJson()));
+            } else {
+                payload.putNull("metadata");
+            }
+            if (doc.version() >= 0) {
+                payload.put("version", doc.version());
+            }
+            out.collect(
+                    ChunkRecord.payloadUpdate(doc.docId(), payload.toString(), doc.appendTime()));
+            return;
+        }
         List<Chunk> pieces = chunker.chunk(doc.text());
         String prefix = doc.title() == null || doc.title().isBlank() ? "" : doc.title() + " ";
         for (Chunk c : pieces) {
@@ -75,7 +89,7 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
             out.collect(
                     new ChunkRecord(
                             doc.docId(),
-                            false,
+                            ChunkRecord.Kind.UPSERT,
                             c.index(),
                             pieces.size(),
                             prefix + c.text(),

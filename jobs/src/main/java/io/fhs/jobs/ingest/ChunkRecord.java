@@ -3,8 +3,8 @@ package io.fhs.jobs.ingest;
 import java.io.Serializable;
 
 /**
- * One chunk of a document to encode and write, or a document deletion passing through the pipeline
- * in order (so a delete can never overtake the upsert before it).
+ * One chunk of a document to encode and write, or a whole-document operation (deletion, payload
+ * update) passing through the pipeline in order, so it can never overtake the upsert before it.
  *
  * @param chunkCount chunks of this version of the document
  * @param encodeText what the encoders see: the title (if any), a space, and the chunk's text
@@ -12,7 +12,7 @@ import java.io.Serializable;
  */
 public record ChunkRecord(
         String docId,
-        boolean delete,
+        Kind kind,
         int chunk,
         int chunkCount,
         String encodeText,
@@ -21,7 +21,22 @@ public record ChunkRecord(
         boolean replacesExisting)
         implements Serializable {
 
+    /** What the record asks for. */
+    public enum Kind {
+        UPSERT,
+        DELETE,
+        SET_PAYLOAD
+    }
+
     public static ChunkRecord deletion(String docId, long appendTime) {
-        return new ChunkRecord(docId, true, -1, 0, null, null, appendTime, true);
+        return new ChunkRecord(docId, Kind.DELETE, -1, 0, null, null, appendTime, true);
+    }
+
+    public static ChunkRecord payloadUpdate(String docId, String payloadJson, long appendTime) {
+        return new ChunkRecord(docId, Kind.SET_PAYLOAD, -1, 0, null, payloadJson, appendTime, true);
+    }
+
+    public boolean needsEncoding() {
+        return kind == Kind.UPSERT;
     }
 }

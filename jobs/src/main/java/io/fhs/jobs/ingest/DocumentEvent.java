@@ -24,11 +24,18 @@ public record DocumentEvent(
     /** What to do with the document. */
     public enum Op {
         UPSERT,
-        DELETE
+        DELETE,
+        /** Same title and text as indexed, other metadata: update payloads, do not re-encode. */
+        UPDATE_PAYLOAD
     }
 
     public static DocumentEvent delete(String docId, long version, long appendTime) {
         return new DocumentEvent(docId, Op.DELETE, null, null, null, version, appendTime, false);
+    }
+
+    public DocumentEvent asPayloadUpdate() {
+        return new DocumentEvent(
+                docId, Op.UPDATE_PAYLOAD, title, text, metadataJson, version, appendTime, true);
     }
 
     public DocumentEvent replacingExisting(boolean replaces) {

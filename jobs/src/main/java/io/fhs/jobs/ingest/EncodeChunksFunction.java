@@ -57,7 +57,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
     private List<EncodedChunk> encode(List<ChunkRecord> batch) {
         List<String> texts = new ArrayList<>(batch.size());
         for (ChunkRecord c : batch) {
-            if (!c.delete()) {
+            if (c.needsEncoding()) {
                 texts.add(c.encodeText());
             }
         }
@@ -67,7 +67,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
         List<EncodedChunk> out = new ArrayList<>(batch.size());
         int next = 0;
         for (ChunkRecord c : batch) {
-            if (c.delete()) {
+            if (!c.needsEncoding()) {
                 out.add(new EncodedChunk(c, null, null, null));
                 continue;
             }

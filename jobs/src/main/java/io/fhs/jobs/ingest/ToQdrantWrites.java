@@ -15,8 +15,12 @@ public final class ToQdrantWrites implements FlatMapFunction<EncodedChunk, Qdran
     @Override
     public void flatMap(EncodedChunk e, Collector<QdrantWrite> out) {
         ChunkRecord c = e.chunk();
-        if (c.delete()) {
+        if (c.kind() == ChunkRecord.Kind.DELETE) {
             out.collect(QdrantWrite.deleteDocument(c.docId()));
+            return;
+        }
+        if (c.kind() == ChunkRecord.Kind.SET_PAYLOAD) {
+            out.collect(QdrantWrite.setPayload(c.docId(), c.payloadJson()));
             return;
         }
         out.collect(

@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -9,14 +10,16 @@ import org.apache.flink.util.Collector;
 
 /**
  * Per document (keyed by id): drops versions older than the newest seen, so a late record never
- * overwrites a newer one, and drops re-sent documents whose content hash is unchanged (nothing to
- * re-encode). Deletes clear the state, after remembering their version.
+ * overwrites a newer one; turns a re-sent document whose title and text are unchanged into a
+ * payload update (nothing to re-encode), or drops it when its metadata is unchanged too. Deletes
+ * clear the content state, after remembering their version.
  */
 public final class VersionGate extends KeyedProcessFunction<String, DocumentEvent, DocumentEvent> {
     private static final long serialVersionUID = 1L;
 
     private transient ValueState<Long> version;
     private transient ValueState<String> contentHash;
+    private transient ValueState<String> metadata;
     private transient Counter outOfOrder;
     private transient Counter unchanged;
 
@@ -26,6 +29,8 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
         contentHash =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("content-hash", String.class));
+        metadata =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("metadata", String.class));
         outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderDropped");
         unchanged = getRuntimeContext().getMetricGroup().counter("skippedUnchanged");
     }
@@ -43,16 +48,23 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
         }
         if (event.op() == DocumentEvent.Op.DELETE) {
             contentHash.clear();
+            metadata.clear();
             out.collect(event);
             return;
         }
         String hash = event.contentHash();
         String previous = contentHash.value();
+        String meta = event.metadataJson() == null ? "" : event.metadataJson();
         if (hash.equals(previous)) {
             unchanged.inc();
+            if (!Objects.equals(meta, metadata.value())) {
+                metadata.update(meta);
+                out.collect(event.asPayloadUpdate());
+            }
             return;
         }
         contentHash.update(hash);
+        metadata.update(meta);
         out.collect(event.replacingExisting(previous != null));
     }
 }

@@ -192,7 +192,15 @@ class IngestJobITCase {
                                 topic,
                                 null,
                                 "{\"id\": \"D\", \"text\": \"version three\", \"version\": 3}"),
-                        IngestHarness.record(topic, null, doc("E", "stays")));
+                        IngestHarness.record(topic, null, doc("E", "stays")),
+                        IngestHarness.record(
+                                topic,
+                                null,
+                                "{\"id\": \"F\", \"text\": \"same text\", \"metadata\": {\"lang\": \"en\"}}"),
+                        IngestHarness.record(
+                                topic,
+                                null,
+                                "{\"id\": \"F\", \"text\": \"same text\", \"metadata\": {\"lang\": \"de\"}}"));
         IngestHarness.produce(KAFKA, topic, records);
         IngestHarness.runBounded(conf, QDRANT.connection(), 1);
 
@@ -201,6 +209,31 @@ class IngestJobITCase {
         assertThat(count("updates", "C")).isZero();
         assertThat(count("updates", "D")).isEqualTo(1);
         assertThat(count("updates", "E")).isEqualTo(1);
+        assertThat(count("updates", "F")).isEqualTo(1);
+        var f =
+                client.scrollAsync(
+                                io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
+                                        .setCollectionName("updates")
+                                        .setFilter(
+                                                Common.Filter.newBuilder()
+                                                        .addMust(
+                                                                ConditionFactory.matchKeyword(
+                                                                        "doc_id", "F")))
+                                        .setWithPayload(
+                                                io.qdrant.client.WithPayloadSelectorFactory.enable(
+                                                        true))
+                                        .build())
+                        .get();
+        // The metadata-only change reached the payload; the text (and so the vector) stayed.
+        var payload = f.getResult(0).getPayloadMap();
+        assertThat(
+                        payload.get("metadata")
+                                .getStructValue()
+                                .getFieldsMap()
+                                .get("lang")
+                                .getStringValue())
+                .isEqualTo("de");
+        assertThat(payload.get("text").getStringValue()).isEqualTo("same text");
         var d =
                 client.scrollAsync(
                                 io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
