@@ -74,16 +74,6 @@ final class TestPoints {
         if (points.isEmpty()) {
             return null;
         }
-        var vector = points.get(0).getVectors().getVectors().getVectorsMap().get("dense");
-        // Servers fill either the dense field or the older flat data field.
-        List<Float> data =
-                vector.getDense().getDataCount() > 0
-                        ? vector.getDense().getDataList()
-                        : vector.getDataList();
-        float[] v = new float[data.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = data.get(i);
-        }
-        return v;
+        return io.fhs.connectors.testing.StoredVectors.dense(points.get(0), "dense");
     }
 }

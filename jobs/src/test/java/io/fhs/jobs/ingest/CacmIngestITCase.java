@@ -9,6 +9,7 @@ import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.connectors.testing.StoredVectors;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.operators.inference.DenseEncoder;
@@ -104,15 +105,7 @@ class CacmIngestITCase {
                                 .get()
                                 .get(0);
                 var vectors = p.getVectors().getVectors().getVectorsMap();
-                var dense = vectors.get("dense");
-                List<Float> data =
-                        dense.getDense().getDataCount() > 0
-                                ? dense.getDense().getDataList()
-                                : dense.getDataList();
-                float[] stored = new float[data.size()];
-                for (int k = 0; k < stored.length; k++) {
-                    stored[k] = data.get(k);
-                }
+                float[] stored = StoredVectors.dense(p, "dense");
                 float[] expected = encoder.encode(c.text(), Role.DOCUMENT);
                 assertThat(SimilarityFunction.COSINE.score(stored, expected))
                         .as(sampleIds.get(i))

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.connectors.testing.StoredVectors;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.qdrant.client.QdrantClient;
@@ -70,16 +71,7 @@ class RestartFromCheckpointITCase {
         while (true) {
             Points.ScrollResponse page = client.scrollAsync(scroll.build()).get();
             for (Points.RetrievedPoint p : page.getResultList()) {
-                var dense = p.getVectors().getVectors().getVectorsMap().get("dense");
-                List<Float> data =
-                        dense.getDense().getDataCount() > 0
-                                ? dense.getDense().getDataList()
-                                : dense.getDataList();
-                float[] v = new float[data.size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = data.get(i);
-                }
-                out.put(p.getId().getUuid(), v);
+                out.put(p.getId().getUuid(), StoredVectors.dense(p, "dense"));
             }
             if (!page.hasNextPageOffset()) {
                 return out;
