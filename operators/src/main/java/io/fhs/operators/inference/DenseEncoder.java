@@ -141,6 +141,19 @@ public final class DenseEncoder implements AutoCloseable {
         return tokenizer;
     }
 
+    /**
+     * How many of a text's own tokens the model takes for {@code role} without truncating: {@code
+     * max_seq_length} less the special tokens and the role's prompt. Chunkers size their windows
+     * with it.
+     */
+    public int tokenBudget(Role role) {
+        int specials = tokenizer.countTokens("");
+        String prompt = config.promptFor(role);
+        int promptOwn =
+                prompt.isEmpty() ? 0 : tokenizer.countTokens(batcher.prepare(prompt)) - specials;
+        return config.maxSeqLength() - specials - promptOwn;
+    }
+
     private int promptTokens(Role role) {
         return role == Role.QUERY ? queryPromptTokens : documentPromptTokens;
     }
