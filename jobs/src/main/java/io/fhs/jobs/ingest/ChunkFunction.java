@@ -2,9 +2,8 @@ package io.fhs.jobs.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fhs.operators.model.ModelDirectory;
-import io.fhs.operators.model.ModelLocator;
-import io.fhs.operators.model.SentenceTransformerConfig;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.Role;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.util.List;
@@ -39,10 +38,12 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
 
     @Override
     public void open(OpenContext context) {
-        ModelDirectory dir = ModelLocator.resolve(denseModel);
-        // [CLS] and [SEP] take two of the model's positions.
-        int maxTokens = SentenceTransformerConfig.load(dir).maxSeqLength() - 2;
-        chunker = new Chunker(dir, maxTokens, Math.min(overlapTokens, maxTokens - 1));
+        // Sized by the encoder itself: max_seq_length less special and document-prompt tokens.
+        // Its ONNX session is the one the encode operator shares, so this costs no extra memory.
+        try (DenseEncoder encoder = DenseEncoder.open(denseModel)) {
+            int budget = encoder.tokenBudget(Role.DOCUMENT);
+            chunker = Chunker.forEncoder(encoder, Math.min(overlapTokens, budget - 1));
+        }
         json = new ObjectMapper();
         chunks = getRuntimeContext().getMetricGroup().counter("chunks");
     }
