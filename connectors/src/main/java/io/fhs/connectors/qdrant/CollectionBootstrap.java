@@ -9,7 +9,6 @@ import io.qdrant.client.grpc.Collections.VectorParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,48 +28,59 @@ public final class CollectionBootstrap {
 
     /** Creates the collection if missing; returns true if it was created. */
     public static boolean ensure(QdrantClient client, CollectionSpec spec) {
-        try {
-            if (client.collectionExistsAsync(spec.name()).get()) {
-                List<String> differences =
-                        differences(client.getCollectionInfoAsync(spec.name()).get(), spec);
-                if (!differences.isEmpty()) {
-                    throw new SchemaMismatchException(spec.name(), differences);
-                }
-                LOG.info("Reusing Qdrant collection {}", spec.name());
-                return false;
-            }
-            client.createCollectionAsync(createRequest(spec)).get();
-            client.createPayloadIndexAsync(
-                            spec.name(), DOC_ID, PayloadSchemaType.Keyword, null, true, null, null)
-                    .get();
-            client.createPayloadIndexAsync(
-                            spec.name(), CHUNK, PayloadSchemaType.Integer, null, true, null, null)
-                    .get();
-            for (String field : spec.keywordIndexes()) {
-                client.createPayloadIndexAsync(
-                                spec.name(),
-                                field,
-                                PayloadSchemaType.Keyword,
-                                null,
-                                true,
-                                null,
-                                null)
-                        .get();
-            }
-            LOG.info(
-                    "Created Qdrant collection {} ({} dims, {})",
-                    spec.name(),
-                    spec.dimension(),
-                    spec.distance());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QdrantException("Interrupted while preparing collection " + spec.name(), e);
-        } catch (ExecutionException e) {
-            throw new QdrantException(
-                    "Cannot prepare collection " + spec.name() + ": " + e.getCause().getMessage(),
-                    e.getCause());
+        String name = spec.name();
+        if (QdrantCalls.call(
+                "checking collection " + name, () -> client.collectionExistsAsync(name))) {
+            checkSchema(client, spec);
+            LOG.info("Reusing Qdrant collection {}", name);
+            return false;
         }
+        try {
+            QdrantCalls.call(
+                    "creating collection " + name,
+                    () -> client.createCollectionAsync(createRequest(spec)));
+        } catch (QdrantException e) {
+            // A create whose response was lost may have succeeded; then the retry found it
+            // existing.
+            if (!QdrantCalls.call(
+                    "checking collection " + name, () -> client.collectionExistsAsync(name))) {
+                throw e;
+            }
+            checkSchema(client, spec);
+        }
+        index(client, name, DOC_ID, PayloadSchemaType.Keyword);
+        index(client, name, CHUNK, PayloadSchemaType.Integer);
+        for (String field : spec.keywordIndexes()) {
+            index(client, name, field, PayloadSchemaType.Keyword);
+        }
+        LOG.info(
+                "Created Qdrant collection {} ({} dims, {})",
+                name,
+                spec.dimension(),
+                spec.distance());
+        return true;
+    }
+
+    private static void checkSchema(QdrantClient client, CollectionSpec spec) {
+        List<String> differences =
+                differences(
+                        QdrantCalls.call(
+                                "reading collection " + spec.name(),
+                                () -> client.getCollectionInfoAsync(spec.name())),
+                        spec);
+        if (!differences.isEmpty()) {
+            throw new SchemaMismatchException(spec.name(), differences);
+        }
+    }
+
+    // Creating an index that exists is a no-op in Qdrant, so retries are safe.
+    private static void index(
+            QdrantClient client, String collection, String field, PayloadSchemaType type) {
+        QdrantCalls.call(
+                "indexing payload field " + field,
+                () ->
+                        client.createPayloadIndexAsync(
+                                collection, field, type, null, true, null, null));
     }
 
     static CreateCollection createRequest(CollectionSpec spec) {

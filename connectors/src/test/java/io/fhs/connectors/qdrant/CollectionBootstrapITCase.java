@@ -32,7 +32,8 @@ class CollectionBootstrapITCase {
                         .withKeywordIndexes(java.util.List.of("lang"));
         assertThat(CollectionBootstrap.ensure(client, spec)).isTrue();
         assertThat(CollectionBootstrap.ensure(client, spec)).isFalse();
-        Collections.CollectionInfo info = client.getCollectionInfoAsync("boot_reuse").get();
+        Collections.CollectionInfo info =
+                QdrantCalls.call("test read", () -> client.getCollectionInfoAsync("boot_reuse"));
         assertThat(info.getPayloadSchemaMap()).containsKeys("doc_id", "chunk", "lang");
         assertThat(
                         info.getConfig()
@@ -52,8 +53,7 @@ class CollectionBootstrapITCase {
                         .withQuantization(CollectionSpec.Quantization.SCALAR, true);
         CollectionBootstrap.ensure(client, spec);
         Collections.VectorParams dense =
-                client.getCollectionInfoAsync("boot_quant")
-                        .get()
+                QdrantCalls.call("test read", () -> client.getCollectionInfoAsync("boot_quant"))
                         .getConfig()
                         .getParams()
                         .getVectorsConfig()

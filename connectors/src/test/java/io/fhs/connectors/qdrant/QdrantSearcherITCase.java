@@ -65,7 +65,9 @@ class QdrantSearcherITCase {
                             val,
                             "{\"group\": \"" + (d % 2 == 0 ? "even" : "odd") + "\"}"));
         }
-        client.upsertAsync(QdrantRequests.upsert(C, "dense", "sparse", writes)).get();
+        QdrantCalls.call(
+                "test write",
+                () -> client.upsertAsync(QdrantRequests.upsert(C, "dense", "sparse", writes)));
         searcher = new QdrantSearcher(client, C, "dense", "sparse");
     }
 

@@ -46,8 +46,8 @@ class QdrantSinkITCase {
     static String collection(String name) {
         CollectionSpec spec = CollectionSpec.hybrid(name, TestPoints.DIM, false);
         try {
-            if (client.collectionExistsAsync(name).get()) {
-                client.deleteCollectionAsync(name).get();
+            if (QdrantCalls.call("test read", () -> client.collectionExistsAsync(name))) {
+                QdrantCalls.call("test cleanup", () -> client.deleteCollectionAsync(name));
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);

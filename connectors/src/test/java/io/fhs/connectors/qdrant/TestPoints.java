@@ -58,19 +58,21 @@ final class TestPoints {
     }
 
     static long count(QdrantClient client, String collection) throws Exception {
-        return client.countAsync(collection, null, true).get();
+        return QdrantCalls.call("test count", () -> client.countAsync(collection, null, true));
     }
 
     static float[] storedDense(QdrantClient client, String collection, String docId, int chunk)
             throws Exception {
         List<Points.RetrievedPoint> points =
-                client.retrieveAsync(
-                                collection,
-                                List.of(PointIdFactory.id(PointIds.of(docId, chunk))),
-                                false,
-                                true,
-                                null)
-                        .get();
+                QdrantCalls.call(
+                        "test read",
+                        () ->
+                                client.retrieveAsync(
+                                        collection,
+                                        List.of(PointIdFactory.id(PointIds.of(docId, chunk))),
+                                        false,
+                                        true,
+                                        null));
         if (points.isEmpty()) {
             return null;
         }

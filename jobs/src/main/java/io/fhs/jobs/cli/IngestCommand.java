@@ -1,6 +1,7 @@
 package io.fhs.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
@@ -103,7 +104,12 @@ final class IngestCommand implements Callable<Integer> {
         long start = System.nanoTime();
         env.execute("fhs-ingest");
         try (QdrantClient client = IngestJob.qdrant(conf).open()) {
-            long points = client.countAsync(conf.get(IngestOptions.COLLECTION), null, true).get();
+            long points =
+                    QdrantCalls.call(
+                            "counting points",
+                            () ->
+                                    client.countAsync(
+                                            conf.get(IngestOptions.COLLECTION), null, true));
             out.printf(
                     "Done in %.1f s: collection %s holds %d points%n",
                     (System.nanoTime() - start) / 1e9, conf.get(IngestOptions.COLLECTION), points);

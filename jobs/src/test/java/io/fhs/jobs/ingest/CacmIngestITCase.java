@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.PointIds;
+import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
@@ -90,19 +91,24 @@ class CacmIngestITCase {
         }
         try (QdrantClient client = QDRANT.connection().open();
                 DenseEncoder encoder = DenseEncoder.open("all-MiniLM-L6-v2")) {
-            assertThat(client.countAsync("cacm", null, true).get()).isEqualTo(expectedPoints);
+            assertThat(QdrantCalls.call("test count", () -> client.countAsync("cacm", null, true)))
+                    .isEqualTo(expectedPoints);
             for (int i = 0; i < sample.size(); i++) {
                 Chunk c = sample.get(i);
+                String docId = sampleIds.get(i);
                 Points.RetrievedPoint p =
-                        client.retrieveAsync(
-                                        "cacm",
-                                        List.of(
-                                                PointIdFactory.id(
-                                                        PointIds.of(sampleIds.get(i), c.index()))),
-                                        true,
-                                        true,
-                                        null)
-                                .get()
+                        QdrantCalls.call(
+                                        "test read",
+                                        () ->
+                                                client.retrieveAsync(
+                                                        "cacm",
+                                                        List.of(
+                                                                PointIdFactory.id(
+                                                                        PointIds.of(
+                                                                                docId, c.index()))),
+                                                        true,
+                                                        true,
+                                                        null))
                                 .get(0);
                 var vectors = p.getVectors().getVectors().getVectorsMap();
                 float[] stored = StoredVectors.dense(p, "dense");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.qdrant.client.ConditionFactory;
@@ -56,7 +57,25 @@ class IngestJobITCase {
                         : Common.Filter.newBuilder()
                                 .addMust(ConditionFactory.matchKeyword("doc_id", docId))
                                 .build();
-        return client.countAsync(collection, filter, true).get();
+        return QdrantCalls.call("test count", () -> client.countAsync(collection, filter, true));
+    }
+
+    static io.qdrant.client.grpc.Points.ScrollResponse scroll(String collection, String docId) {
+        return QdrantCalls.call(
+                "test scroll",
+                () ->
+                        client.scrollAsync(
+                                io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
+                                        .setCollectionName(collection)
+                                        .setFilter(
+                                                Common.Filter.newBuilder()
+                                                        .addMust(
+                                                                ConditionFactory.matchKeyword(
+                                                                        "doc_id", docId)))
+                                        .setWithPayload(
+                                                io.qdrant.client.WithPayloadSelectorFactory.enable(
+                                                        true))
+                                        .build()));
     }
 
     static String doc(String id, String text) {
@@ -210,20 +229,7 @@ class IngestJobITCase {
         assertThat(count("updates", "D")).isEqualTo(1);
         assertThat(count("updates", "E")).isEqualTo(1);
         assertThat(count("updates", "F")).isEqualTo(1);
-        var f =
-                client.scrollAsync(
-                                io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
-                                        .setCollectionName("updates")
-                                        .setFilter(
-                                                Common.Filter.newBuilder()
-                                                        .addMust(
-                                                                ConditionFactory.matchKeyword(
-                                                                        "doc_id", "F")))
-                                        .setWithPayload(
-                                                io.qdrant.client.WithPayloadSelectorFactory.enable(
-                                                        true))
-                                        .build())
-                        .get();
+        var f = scroll("updates", "F");
         // The metadata-only change reached the payload; the text (and so the vector) stayed.
         var payload = f.getResult(0).getPayloadMap();
         assertThat(
@@ -234,20 +240,7 @@ class IngestJobITCase {
                                 .getStringValue())
                 .isEqualTo("de");
         assertThat(payload.get("text").getStringValue()).isEqualTo("same text");
-        var d =
-                client.scrollAsync(
-                                io.qdrant.client.grpc.Points.ScrollPoints.newBuilder()
-                                        .setCollectionName("updates")
-                                        .setFilter(
-                                                Common.Filter.newBuilder()
-                                                        .addMust(
-                                                                ConditionFactory.matchKeyword(
-                                                                        "doc_id", "D")))
-                                        .setWithPayload(
-                                                io.qdrant.client.WithPayloadSelectorFactory.enable(
-                                                        true))
-                                        .build())
-                        .get();
+        var d = scroll("updates", "D");
         assertThat(d.getResult(0).getPayloadMap().get("text").getStringValue())
                 .isEqualTo("version five");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.connectors.testing.StoredVectors;
@@ -69,7 +70,8 @@ class RestartFromCheckpointITCase {
                         .setLimit(1_000)
                         .setWithVectors(Points.WithVectorsSelector.newBuilder().setEnable(true));
         while (true) {
-            Points.ScrollResponse page = client.scrollAsync(scroll.build()).get();
+            Points.ScrollResponse page =
+                    QdrantCalls.call("test scroll", () -> client.scrollAsync(scroll.build()));
             for (Points.RetrievedPoint p : page.getResultList()) {
                 out.put(p.getId().getUuid(), StoredVectors.dense(p, "dense"));
             }
