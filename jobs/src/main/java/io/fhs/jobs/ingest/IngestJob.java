@@ -124,15 +124,21 @@ public final class IngestJob {
     public static CollectionSpec collectionSpec(Configuration conf) {
         String sparse = conf.get(IngestOptions.SPARSE_MODEL);
         try (DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL))) {
-            CollectionSpec spec =
-                    CollectionSpec.hybrid(
-                                    conf.get(IngestOptions.COLLECTION),
-                                    dense.dimension(),
-                                    SparseEncoders.BM25.equalsIgnoreCase(sparse))
-                            .withDistance(
-                                    CollectionSpec.Distance.forSimilarity(
-                                            dense.similarity().stName()));
-            return "none".equalsIgnoreCase(sparse) ? spec.withoutSparse() : spec;
+            boolean hasSparse = !"none".equalsIgnoreCase(sparse);
+            return new CollectionSpec(
+                    conf.get(IngestOptions.COLLECTION),
+                    CollectionSpec.DEFAULT_DENSE_NAME,
+                    dense.dimension(),
+                    CollectionSpec.Distance.forSimilarity(dense.similarity().stName()),
+                    CollectionSpec.Datatype.FLOAT32,
+                    conf.get(IngestOptions.ON_DISK),
+                    conf.get(IngestOptions.HNSW_M),
+                    conf.get(IngestOptions.HNSW_EF_CONSTRUCT),
+                    conf.get(IngestOptions.QUANTIZATION),
+                    conf.get(IngestOptions.QUANTIZATION_ALWAYS_RAM),
+                    hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
+                    hasSparse && SparseEncoders.BM25.equalsIgnoreCase(sparse),
+                    conf.get(IngestOptions.PAYLOAD_INDEXES));
         }
     }
 
@@ -140,7 +146,9 @@ public final class IngestJob {
         QdrantConnection env = QdrantConnection.fromEnvironment();
         return env != null
                 ? env
-                : QdrantConnection.fromUrl(conf.get(IngestOptions.QDRANT_URL), null);
+                // The API key only ever comes from the environment, never from a file.
+                : QdrantConnection.fromUrl(
+                        conf.get(IngestOptions.QDRANT_URL), System.getenv("QDRANT_API_KEY"));
     }
 
     /** Creates or checks the collection; call once before the job starts. */

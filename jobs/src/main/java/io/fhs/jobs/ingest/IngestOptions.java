@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.qdrant.CollectionSpec;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -35,6 +36,44 @@ public final class IngestOptions {
                     .stringType()
                     .defaultValue("http://127.0.0.1:6333")
                     .withDescription("Qdrant URL (env QDRANT_URL overrides); https means TLS.");
+    public static final ConfigOption<CollectionSpec.Quantization> QUANTIZATION =
+            ConfigOptions.key("qdrant.quantization")
+                    .enumType(CollectionSpec.Quantization.class)
+                    .defaultValue(CollectionSpec.Quantization.NONE)
+                    .withDescription(
+                            "Server-side quantization of the dense vectors: NONE, SCALAR (int8, 4x"
+                                    + " smaller in RAM) or BINARY (32x smaller); searches rescore"
+                                    + " with the original vectors.");
+    public static final ConfigOption<Boolean> QUANTIZATION_ALWAYS_RAM =
+            ConfigOptions.key("qdrant.quantization.always-ram")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Keep quantized vectors in RAM even when originals are on disk.");
+    public static final ConfigOption<Boolean> ON_DISK =
+            ConfigOptions.key("qdrant.on-disk")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Store the original dense vectors on disk (memory-mapped).");
+    public static final ConfigOption<Integer> HNSW_M =
+            ConfigOptions.key("qdrant.hnsw.m")
+                    .intType()
+                    .defaultValue(CollectionSpec.DEFAULT_HNSW_M)
+                    .withDescription("HNSW graph degree.");
+    public static final ConfigOption<Integer> HNSW_EF_CONSTRUCT =
+            ConfigOptions.key("qdrant.hnsw.ef-construct")
+                    .intType()
+                    .defaultValue(CollectionSpec.DEFAULT_HNSW_EF_CONSTRUCT)
+                    .withDescription("HNSW candidate list size while building.");
+    public static final ConfigOption<java.util.List<String>> PAYLOAD_INDEXES =
+            ConfigOptions.key("qdrant.payload-indexes")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "Payload fields to index as keywords for filtering (doc_id and chunk"
+                                    + " always are), e.g. metadata.lang;metadata.source.");
+
     public static final ConfigOption<String> COLLECTION =
             ConfigOptions.key("qdrant.collection")
                     .stringType()
@@ -132,6 +171,8 @@ public final class IngestOptions {
         positive(c, ENCODE_BATCH_SIZE);
         positive(c, ENCODE_CAPACITY);
         positive(c, MAX_DOCUMENT_BYTES);
+        positive(c, HNSW_M);
+        positive(c, HNSW_EF_CONSTRUCT);
         if (c.get(CHUNK_OVERLAP) < 0) {
             throw new IllegalArgumentException(
                     CHUNK_OVERLAP.key() + " must be >= 0, got " + c.get(CHUNK_OVERLAP));

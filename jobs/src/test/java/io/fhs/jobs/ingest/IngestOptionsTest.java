@@ -1,0 +1,71 @@
+package io.fhs.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.jobs.config.YamlConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestOptionsTest {
+    static final Path CONF = Path.of(System.getProperty("fhs.root", ".."), "conf", "ingest.yaml");
+
+    @Test
+    void theShippedConfigLoadsAndCommandLineOverridesWin() {
+        Configuration c =
+                YamlConfig.load(
+                        CONF, Map.of("qdrant.collection", "cacm", "encode.max-wait", "20 ms"));
+        IngestOptions.validate(c);
+        assertThat(c.get(IngestOptions.TOPIC)).isEqualTo("documents");
+        assertThat(c.get(IngestOptions.COLLECTION)).isEqualTo("cacm");
+        assertThat(c.get(IngestOptions.ENCODE_MAX_WAIT)).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.get(IngestOptions.BM25_AVG_LEN)).isEqualTo(60.0);
+    }
+
+    @Test
+    void badValuesFailEarlyNamingTheOption(@TempDir Path tmp) throws Exception {
+        Configuration c = YamlConfig.load(null, Map.of("encode.batch-size", "0"));
+        assertThatThrownBy(() -> IngestOptions.validate(c))
+                .hasMessage("encode.batch-size must be >= 1, got 0");
+        Configuration d = YamlConfig.load(null, Map.of("encode.timeout", "0 s"));
+        assertThatThrownBy(() -> IngestOptions.validate(d))
+                .hasMessageContaining("encode.timeout must be a positive duration");
+        Path nested = tmp.resolve("bad.yaml");
+        Files.writeString(nested, "qdrant:\n  url: x\n");
+        assertThatThrownBy(() -> YamlConfig.load(nested, Map.of()))
+                .hasMessageContaining("option qdrant must have a plain value");
+        assertThatThrownBy(() -> YamlConfig.load(tmp.resolve("missing.yaml"), Map.of()))
+                .hasMessageContaining("missing.yaml does not exist");
+    }
+
+    @Test
+    void theCollectionFollowsModelAndOptions() {
+        Configuration c =
+                YamlConfig.load(
+                        null,
+                        Map.of(
+                                "qdrant.collection", "docs",
+                                "qdrant.quantization", "SCALAR",
+                                "qdrant.on-disk", "true",
+                                "qdrant.payload-indexes", "metadata.lang;metadata.source"));
+        CollectionSpec spec = IngestJob.collectionSpec(c);
+        assertThat(spec.name()).isEqualTo("docs");
+        assertThat(spec.dimension()).isEqualTo(384);
+        assertThat(spec.distance()).isEqualTo(CollectionSpec.Distance.COSINE);
+        assertThat(spec.quantization()).isEqualTo(CollectionSpec.Quantization.SCALAR);
+        assertThat(spec.onDisk()).isTrue();
+        assertThat(spec.sparseIdf()).as("BM25 needs Qdrant's IDF").isTrue();
+        assertThat(spec.keywordIndexes()).containsExactly("metadata.lang", "metadata.source");
+        CollectionSpec dense =
+                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("model.sparse", "none")));
+        assertThat(dense.hasSparse()).isFalse();
+        assertThat(List.of(CollectionSpec.Quantization.values())).hasSize(3);
+    }
+}
