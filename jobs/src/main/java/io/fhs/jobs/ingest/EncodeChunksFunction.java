@@ -24,6 +24,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
     private final String denseModel;
     private final String sparseModel;
     private final double bm25AvgLen;
+    private final int threads;
 
     private transient DenseEncoder dense;
     private transient SparseEncoder sparse;
@@ -33,8 +34,10 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
             String sparseModel,
             double bm25AvgLen,
             int batchSize,
-            Duration maxWait) {
+            Duration maxWait,
+            int threads) {
         super(batchSize, maxWait);
+        this.threads = threads;
         this.denseModel = denseModel;
         this.sparseModel = sparseModel;
         this.bm25AvgLen = bm25AvgLen;
@@ -42,12 +45,15 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
 
     @Override
     protected Function<List<ChunkRecord>, List<EncodedChunk>> openBatchFunction() {
-        dense = DenseEncoder.open(ModelLocator.resolve(denseModel), EncoderOptions.defaults());
+        dense =
+                DenseEncoder.open(
+                        ModelLocator.resolve(denseModel),
+                        EncoderOptions.defaults().withIntraOpThreads(threads));
         if (!"none".equalsIgnoreCase(sparseModel)) {
             sparse =
                     SparseEncoders.open(
                             sparseModel,
-                            EncoderOptions.defaults(),
+                            EncoderOptions.defaults().withIntraOpThreads(threads),
                             Bm25Options.defaults().withAvgLen(bm25AvgLen),
                             0);
         }

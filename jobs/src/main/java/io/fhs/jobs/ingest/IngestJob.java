@@ -77,7 +77,8 @@ public final class IngestJob {
                                         conf.get(IngestOptions.SPARSE_MODEL),
                                         conf.get(IngestOptions.BM25_AVG_LEN),
                                         conf.get(IngestOptions.ENCODE_BATCH_SIZE),
-                                        conf.get(IngestOptions.ENCODE_MAX_WAIT)),
+                                        conf.get(IngestOptions.ENCODE_MAX_WAIT),
+                                        conf.get(IngestOptions.ENCODE_THREADS)),
                                 conf.get(IngestOptions.ENCODE_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 conf.get(IngestOptions.ENCODE_CAPACITY))

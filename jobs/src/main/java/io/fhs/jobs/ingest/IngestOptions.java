@@ -125,6 +125,13 @@ public final class IngestOptions {
                     .intType()
                     .defaultValue(256)
                     .withDescription("Chunks in flight in the encoder before backpressure.");
+    public static final ConfigOption<Integer> ENCODE_THREADS =
+            ConfigOptions.key("encode.threads")
+                    .intType()
+                    .defaultValue(0)
+                    .withDescription(
+                            "ONNX Runtime intra-op threads per model, 0 for all cores; leave"
+                                    + " cores to Kafka, chunking and the sink on small machines.");
     public static final ConfigOption<Duration> ENCODE_TIMEOUT =
             ConfigOptions.key("encode.timeout")
                     .durationType()
