@@ -34,9 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The shaded job jar on a real Flink session cluster: a JobManager and a TaskManager, each its own
  * JVM, started by {@code bin/fhs-cluster} from the jars Maven resolves. The ingest job is submitted
- * through the REST API, cancelled, and the same jar is submitted again: the second job must run
- * and index new documents. That is what breaks when a job jar brings its own copies of libraries
- * with native code (DJL's tokenizers: "already loaded in another classloader").
+ * through the REST API, cancelled, and the same jar is submitted again: the second job must run and
+ * index new documents. That is what breaks when a job jar brings its own copies of libraries with
+ * native code (DJL's tokenizers: "already loaded in another classloader").
  */
 class ClusterSubmissionITCase {
     @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
@@ -109,7 +109,9 @@ class ClusterSubmissionITCase {
             Thread.sleep(1_000);
         }
         // At least the 10 new documents; more if the first job's last offsets were not committed.
-        assertThat(readRecords(second)).as("records the second job's source read").isBetween(10L, 30L);
+        assertThat(readRecords(second))
+                .as("records the second job's source read")
+                .isBetween(10L, 30L);
         cancel(second);
         awaitState(second, "CANCELED");
     }
@@ -245,7 +247,8 @@ class ClusterSubmissionITCase {
                                 .toString();
                 producer.send(
                         new ProducerRecord<>(
-                                TOPIC, ("doc-" + i).getBytes(StandardCharsets.UTF_8),
+                                TOPIC,
+                                ("doc-" + i).getBytes(StandardCharsets.UTF_8),
                                 doc.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
@@ -257,5 +260,4 @@ class ClusterSubmissionITCase {
             return socket.getLocalPort();
         }
     }
-
 }
