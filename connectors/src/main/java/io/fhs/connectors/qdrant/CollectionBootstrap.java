@@ -89,10 +89,7 @@ public final class CollectionBootstrap {
                         .setSize(spec.dimension())
                         .setDistance(distance(spec.distance()))
                         .setOnDisk(spec.onDisk())
-                        .setDatatype(
-                                spec.datatype() == CollectionSpec.Datatype.UINT8
-                                        ? Collections.Datatype.Uint8
-                                        : Collections.Datatype.Float32)
+                        .setDatatype(datatype(spec.datatype()))
                         .setHnswConfig(
                                 Collections.HnswConfigDiff.newBuilder()
                                         .setM(spec.hnswM())
@@ -162,10 +159,7 @@ public final class CollectionBootstrap {
                                 + ", the model needs "
                                 + distance(spec.distance()));
             }
-            Collections.Datatype wantType =
-                    spec.datatype() == CollectionSpec.Datatype.UINT8
-                            ? Collections.Datatype.Uint8
-                            : Collections.Datatype.Float32;
+            Collections.Datatype wantType = datatype(spec.datatype());
             Collections.Datatype hasType =
                     existing.hasDatatype() ? existing.getDatatype() : Collections.Datatype.Float32;
             if (hasType != wantType) {
@@ -193,6 +187,14 @@ public final class CollectionBootstrap {
             }
         }
         return out;
+    }
+
+    static Collections.Datatype datatype(CollectionSpec.Datatype d) {
+        return switch (d) {
+            case FLOAT32 -> Collections.Datatype.Float32;
+            case FLOAT16 -> Collections.Datatype.Float16;
+            case UINT8 -> Collections.Datatype.Uint8;
+        };
     }
 
     static Collections.Distance distance(CollectionSpec.Distance d) {

@@ -71,6 +71,8 @@ public record CollectionSpec(
     /** Element type of stored dense vectors. */
     public enum Datatype {
         FLOAT32,
+        /** Half precision: exact for the +-1 vectors of client-side binary quantization. */
+        FLOAT16,
         UINT8
     }
 

@@ -69,7 +69,6 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
             return;
         }
         List<Chunk> pieces = chunker.chunk(doc.text());
-        String prefix = doc.title() == null || doc.title().isBlank() ? "" : doc.title() + " ";
         for (Chunk c : pieces) {
             ObjectNode payload = json.createObjectNode();
             if (doc.title() != null) {
@@ -93,12 +92,17 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
                             ChunkRecord.Kind.UPSERT,
                             c.index(),
                             pieces.size(),
-                            prefix + c.text(),
+                            encodeText(doc.title(), c.text()),
                             payload.toString(),
                             doc.appendTime(),
                             doc.replacesExisting()));
         }
         chunks.inc(pieces.size());
+    }
+
+    /** What the encoder sees for a chunk: the title, when there is one, then the chunk. */
+    static String encodeText(String title, String chunkText) {
+        return title == null || title.isBlank() ? chunkText : title + " " + chunkText;
     }
 
     @Override

@@ -12,9 +12,12 @@ import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -85,7 +88,10 @@ public final class IngestJob {
                         .name("encode")
                         .uid("encode");
 
-        encoded.flatMap(new ToQdrantWrites())
+        encoded.map(new QuantizeFunction(quantization(conf)))
+                .name("quantize")
+                .uid("quantize")
+                .flatMap(new ToQdrantWrites())
                 .name("to-qdrant-writes")
                 .uid("to-qdrant-writes")
                 .sinkTo(qdrant)
@@ -130,17 +136,59 @@ public final class IngestJob {
                     conf.get(IngestOptions.COLLECTION),
                     CollectionSpec.DEFAULT_DENSE_NAME,
                     dense.dimension(),
-                    CollectionSpec.Distance.forSimilarity(dense.similarity().stName()),
-                    CollectionSpec.Datatype.FLOAT32,
+                    distance(conf, dense),
+                    datatype(conf),
                     conf.get(IngestOptions.ON_DISK),
                     conf.get(IngestOptions.HNSW_M),
                     conf.get(IngestOptions.HNSW_EF_CONSTRUCT),
-                    conf.get(IngestOptions.QUANTIZATION),
+                    // Binary vectors are searched through Qdrant's binary quantization.
+                    conf.get(IngestOptions.VECTOR_QUANTIZATION) == VectorQuantization.Mode.BINARY
+                            ? CollectionSpec.Quantization.BINARY
+                            : conf.get(IngestOptions.QUANTIZATION),
                     conf.get(IngestOptions.QUANTIZATION_ALWAYS_RAM),
                     hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
                     hasSparse && SparseEncoders.BM25.equalsIgnoreCase(sparse),
                     conf.get(IngestOptions.PAYLOAD_INDEXES));
         }
+    }
+
+    /**
+     * The quantization the collection was prepared with ({@link #prepareCollection} stores it);
+     * read when the graph is built, so every subtask quantizes with the same ranges.
+     */
+    static VectorQuantization quantization(Configuration conf) {
+        if (conf.get(IngestOptions.VECTOR_QUANTIZATION) == VectorQuantization.Mode.NONE) {
+            return VectorQuantization.none();
+        }
+        String collection = conf.get(IngestOptions.COLLECTION);
+        try (QdrantClient client = qdrant(conf).open()) {
+            return QuantizationSetup.stored(client, collection)
+                    .orElseThrow(
+                            () ->
+                                    new IllegalStateException(
+                                            "Collection "
+                                                    + collection
+                                                    + " has no stored quantization; prepare it"
+                                                    + " with IngestJob.prepareCollection first"));
+        }
+    }
+
+    private static CollectionSpec.Distance distance(Configuration conf, DenseEncoder dense) {
+        return switch (conf.get(IngestOptions.VECTOR_QUANTIZATION)) {
+            case NONE -> CollectionSpec.Distance.forSimilarity(dense.similarity().stName());
+            // The per-dimension shift of int8 codes breaks dot products, not distances.
+            case INT8 -> CollectionSpec.Distance.EUCLID;
+            // Float query . (+-1): sentence-transformers' rescoring of binary embeddings.
+            case BINARY -> CollectionSpec.Distance.DOT;
+        };
+    }
+
+    private static CollectionSpec.Datatype datatype(Configuration conf) {
+        return switch (conf.get(IngestOptions.VECTOR_QUANTIZATION)) {
+            case NONE -> CollectionSpec.Datatype.FLOAT32;
+            case INT8 -> CollectionSpec.Datatype.UINT8;
+            case BINARY -> CollectionSpec.Datatype.FLOAT16;
+        };
     }
 
     public static QdrantConnection qdrant(Configuration conf) {
@@ -152,10 +200,21 @@ public final class IngestJob {
                         conf.get(IngestOptions.QDRANT_URL), System.getenv("QDRANT_API_KEY"));
     }
 
-    /** Creates or checks the collection; call once before the job starts. */
-    public static void prepareCollection(Configuration conf) {
+    /**
+     * Creates or checks the collection and settles its quantization (int8 calibrates on the first
+     * documents of the topic); call once before the job starts.
+     */
+    public static VectorQuantization prepareCollection(Configuration conf) {
+        return prepareCollection(conf, () -> CalibrationSample.fromTopic(conf));
+    }
+
+    /** As {@link #prepareCollection(Configuration)}, with int8 calibration texts from elsewhere. */
+    public static VectorQuantization prepareCollection(
+            Configuration conf, Supplier<List<String>> calibrationTexts) {
+        IngestOptions.validate(conf);
         try (QdrantClient client = qdrant(conf).open()) {
             CollectionBootstrap.ensure(client, collectionSpec(conf));
+            return QuantizationSetup.prepare(client, conf, calibrationTexts);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.operators.quantize.VectorQuantization;
 import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -44,6 +45,38 @@ public final class IngestOptions {
                             "Server-side quantization of the dense vectors: NONE, SCALAR (int8, 4x"
                                     + " smaller in RAM) or BINARY (32x smaller); searches rescore"
                                     + " with the original vectors.");
+    public static final ConfigOption<VectorQuantization.Mode> VECTOR_QUANTIZATION =
+            ConfigOptions.key("quantization")
+                    .enumType(VectorQuantization.Mode.class)
+                    .defaultValue(VectorQuantization.Mode.NONE)
+                    .withDescription(
+                            "Client-side quantization of the dense vectors before they are"
+                                    + " stored: NONE (float32, 4 bytes a dimension), INT8"
+                                    + " (calibrated ranges as sentence-transformers'"
+                                    + " quantize_embeddings, stored as uint8, 1 byte) or BINARY"
+                                    + " (sign bits as +-1 float16 with Qdrant's binary"
+                                    + " quantization, 1 bit in RAM; searches rescore). The mode"
+                                    + " and ranges are stored with the collection for queries.");
+    public static final ConfigOption<String> CALIBRATION_FILE =
+            ConfigOptions.key("quantization.calibration-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "INT8: a calibration JSON file ({starts, steps}) to use instead of"
+                                    + " calibrating on the first documents of the topic.");
+    public static final ConfigOption<Integer> CALIBRATION_SAMPLES =
+            ConfigOptions.key("quantization.calibration-samples")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "INT8: how many chunks of the first documents on the topic calibrate"
+                                    + " the ranges (sentence-transformers warns below 100).");
+    public static final ConfigOption<Duration> CALIBRATION_TIMEOUT =
+            ConfigOptions.key("quantization.calibration-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "INT8: how long to wait for calibration documents on the topic.");
     public static final ConfigOption<Boolean> QUANTIZATION_ALWAYS_RAM =
             ConfigOptions.key("qdrant.quantization.always-ram")
                     .booleanType()
@@ -180,6 +213,15 @@ public final class IngestOptions {
         positive(c, MAX_DOCUMENT_BYTES);
         positive(c, HNSW_M);
         positive(c, HNSW_EF_CONSTRUCT);
+        positive(c, CALIBRATION_SAMPLES);
+        if (c.get(VECTOR_QUANTIZATION) == VectorQuantization.Mode.BINARY
+                && c.get(QUANTIZATION) == CollectionSpec.Quantization.SCALAR) {
+            throw new IllegalArgumentException(
+                    QUANTIZATION.key()
+                            + " SCALAR cannot index "
+                            + VECTOR_QUANTIZATION.key()
+                            + " BINARY vectors; binary vectors use Qdrant's BINARY quantization");
+        }
         if (c.get(CHUNK_OVERLAP) < 0) {
             throw new IllegalArgumentException(
                     CHUNK_OVERLAP.key() + " must be >= 0, got " + c.get(CHUNK_OVERLAP));
@@ -189,7 +231,11 @@ public final class IngestOptions {
                     BM25_AVG_LEN.key() + " must be > 0, got " + c.get(BM25_AVG_LEN));
         }
         for (ConfigOption<Duration> d :
-                java.util.List.of(ENCODE_MAX_WAIT, ENCODE_TIMEOUT, CHECKPOINT_INTERVAL)) {
+                java.util.List.of(
+                        ENCODE_MAX_WAIT,
+                        ENCODE_TIMEOUT,
+                        CHECKPOINT_INTERVAL,
+                        CALIBRATION_TIMEOUT)) {
             if (c.get(d).isNegative() || (d != ENCODE_MAX_WAIT && c.get(d).isZero())) {
                 throw new IllegalArgumentException(
                         d.key() + " must be a positive duration, got " + c.get(d));

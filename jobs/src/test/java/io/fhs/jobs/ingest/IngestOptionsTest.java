@@ -8,7 +8,6 @@ import io.fhs.jobs.config.YamlConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
@@ -68,6 +67,29 @@ class IngestOptionsTest {
         CollectionSpec dense =
                 IngestJob.collectionSpec(YamlConfig.load(null, Map.of("model.sparse", "none")));
         assertThat(dense.hasSparse()).isFalse();
-        assertThat(List.of(CollectionSpec.Quantization.values())).hasSize(3);
+    }
+
+    @Test
+    void clientSideQuantizationPicksTypeAndDistance() {
+        CollectionSpec int8 =
+                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("quantization", "int8")));
+        assertThat(int8.datatype()).isEqualTo(CollectionSpec.Datatype.UINT8);
+        assertThat(int8.distance()).isEqualTo(CollectionSpec.Distance.EUCLID);
+        assertThat(int8.quantization()).isEqualTo(CollectionSpec.Quantization.NONE);
+        CollectionSpec binary =
+                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("quantization", "binary")));
+        assertThat(binary.datatype()).isEqualTo(CollectionSpec.Datatype.FLOAT16);
+        assertThat(binary.distance()).isEqualTo(CollectionSpec.Distance.DOT);
+        assertThat(binary.quantization()).isEqualTo(CollectionSpec.Quantization.BINARY);
+        Configuration clash =
+                YamlConfig.load(
+                        null, Map.of("quantization", "binary", "qdrant.quantization", "SCALAR"));
+        assertThatThrownBy(() -> IngestOptions.validate(clash))
+                .hasMessageContaining(
+                        "qdrant.quantization SCALAR cannot index quantization BINARY");
+        Configuration samples =
+                YamlConfig.load(null, Map.of("quantization.calibration-samples", "0"));
+        assertThatThrownBy(() -> IngestOptions.validate(samples))
+                .hasMessage("quantization.calibration-samples must be >= 1, got 0");
     }
 }
