@@ -55,6 +55,28 @@ final class IngestHarness {
         }
     }
 
+    /** The records the tests produce for {@code docs}, as the job reads them. */
+    static List<KafkaRecord> records(List<io.fhs.jobs.data.TextRecord> docs, String topic) {
+        List<KafkaRecord> out = new ArrayList<>();
+        for (io.fhs.jobs.data.TextRecord d : docs) {
+            String value =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("id", d.id())
+                            .put("text", d.text())
+                            .toString();
+            out.add(
+                    new KafkaRecord(
+                            topic,
+                            0,
+                            out.size(),
+                            0L,
+                            d.id().getBytes(StandardCharsets.UTF_8),
+                            value.getBytes(StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
     static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(
                 topic,
