@@ -1,6 +1,5 @@
 package io.fhs.jobs.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
@@ -121,24 +120,19 @@ final class IngestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int produce(Configuration conf, List<TextRecord> docs) {
+    static int produce(Configuration conf, List<TextRecord> docs) {
         Properties p = new Properties();
         p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
         p.put("linger.ms", "10");
-        ObjectMapper json = new ObjectMapper();
         String topic = conf.get(IngestOptions.TOPIC);
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (TextRecord d : docs) {
-                var node = json.createObjectNode().put("id", d.id()).put("text", d.text());
-                if (d.title() != null && !d.title().isBlank()) {
-                    node.put("title", d.title());
-                }
                 producer.send(
                         new ProducerRecord<>(
                                 topic,
                                 d.id().getBytes(StandardCharsets.UTF_8),
-                                node.toString().getBytes(StandardCharsets.UTF_8)));
+                                d.toDocumentJson().getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
         }

@@ -9,4 +9,17 @@ public record TextRecord(String id, String title, String text) {
     public String fullText() {
         return title == null || title.isBlank() ? text : title + " " + text;
     }
+
+    /** The ingest job's input contract for this record: {@code {"id", "text", "title"?}}. */
+    public String toDocumentJson() {
+        var node =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode()
+                        .put("id", id)
+                        .put("text", text);
+        if (title != null && !title.isBlank()) {
+            node.put("title", title);
+        }
+        return node.toString();
+    }
 }

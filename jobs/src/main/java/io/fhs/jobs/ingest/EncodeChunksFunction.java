@@ -35,8 +35,9 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
             double bm25AvgLen,
             int batchSize,
             Duration maxWait,
-            int threads) {
-        super(batchSize, maxWait);
+            int threads,
+            int workers) {
+        super(batchSize, maxWait, workers);
         this.threads = threads;
         this.denseModel = denseModel;
         this.sparseModel = sparseModel;

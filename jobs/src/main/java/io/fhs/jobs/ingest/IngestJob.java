@@ -47,6 +47,9 @@ public final class IngestJob {
             Sink<QdrantWrite> qdrant,
             Configuration conf) {
         IngestOptions.validate(conf);
+        // Chained operators hand records on without a serializer copy: every function here emits
+        // new objects and none mutates its input, which is what object reuse requires.
+        env.getConfig().enableObjectReuse();
         SingleOutputStreamOperator<DocumentEvent> documents =
                 records.process(new ValidateFunction(new DocumentParser(conf)))
                         .name("validate")
@@ -81,7 +84,8 @@ public final class IngestJob {
                                         conf.get(IngestOptions.BM25_AVG_LEN),
                                         conf.get(IngestOptions.ENCODE_BATCH_SIZE),
                                         conf.get(IngestOptions.ENCODE_MAX_WAIT),
-                                        conf.get(IngestOptions.ENCODE_THREADS)),
+                                        conf.get(IngestOptions.ENCODE_THREADS),
+                                        conf.get(IngestOptions.ENCODE_WORKERS)),
                                 conf.get(IngestOptions.ENCODE_TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 conf.get(IngestOptions.ENCODE_CAPACITY))

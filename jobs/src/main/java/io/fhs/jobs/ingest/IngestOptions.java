@@ -146,7 +146,7 @@ public final class IngestOptions {
     public static final ConfigOption<Integer> ENCODE_BATCH_SIZE =
             ConfigOptions.key("encode.batch-size")
                     .intType()
-                    .defaultValue(32)
+                    .defaultValue(64)
                     .withDescription("Chunks per encoder call (micro-batch across records).");
     public static final ConfigOption<Duration> ENCODE_MAX_WAIT =
             ConfigOptions.key("encode.max-wait")
@@ -161,10 +161,18 @@ public final class IngestOptions {
     public static final ConfigOption<Integer> ENCODE_THREADS =
             ConfigOptions.key("encode.threads")
                     .intType()
-                    .defaultValue(0)
+                    .defaultValue(1)
                     .withDescription(
-                            "ONNX Runtime intra-op threads per model, 0 for all cores; leave"
-                                    + " cores to Kafka, chunking and the sink on small machines.");
+                            "ONNX Runtime intra-op threads per encode worker, 0 for all cores;"
+                                    + " workers x threads x subtasks should match the cores.");
+    public static final ConfigOption<Integer> ENCODE_WORKERS =
+            ConfigOptions.key("encode.workers")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "Batches each encode subtask runs at once, sharing one model session."
+                                    + " With 2 workers of 1 intra-op thread each, 2 cores stay busy"
+                                    + " without the per-layer synchronisation of 2 intra-op threads.");
     public static final ConfigOption<Duration> ENCODE_TIMEOUT =
             ConfigOptions.key("encode.timeout")
                     .durationType()
@@ -214,6 +222,7 @@ public final class IngestOptions {
         positive(c, HNSW_M);
         positive(c, HNSW_EF_CONSTRUCT);
         positive(c, CALIBRATION_SAMPLES);
+        positive(c, ENCODE_WORKERS);
         if (c.get(VECTOR_QUANTIZATION) == VectorQuantization.Mode.BINARY
                 && c.get(QUANTIZATION) == CollectionSpec.Quantization.SCALAR) {
             throw new IllegalArgumentException(

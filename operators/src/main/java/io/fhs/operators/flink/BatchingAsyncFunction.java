@@ -26,12 +26,21 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
 
     private final int maxBatchSize;
     private final Duration maxWait;
+    private final int workers;
 
     private transient MicroBatcher<I, O> batcher;
+    private transient java.util.concurrent.atomic.LongAdder totalItems;
+    private transient java.util.concurrent.atomic.LongAdder totalProcessNanos;
 
     protected BatchingAsyncFunction(int maxBatchSize, Duration maxWait) {
+        this(maxBatchSize, maxWait, 1);
+    }
+
+    /** With {@code workers} batches at once; the batch function must then be thread-safe. */
+    protected BatchingAsyncFunction(int maxBatchSize, Duration maxWait, int workers) {
         this.maxBatchSize = maxBatchSize;
         this.maxWait = maxWait;
+        this.workers = workers;
     }
 
     /** Builds the function that turns a batch of inputs into outputs, in order. */
@@ -43,6 +52,8 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
     @Override
     public void open(OpenContext context) throws Exception {
         Function<List<I>, List<O>> function = openBatchFunction();
+        totalItems = new java.util.concurrent.atomic.LongAdder();
+        totalProcessNanos = new java.util.concurrent.atomic.LongAdder();
         var metrics = getRuntimeContext().getMetricGroup();
         Counter batches = metrics.counter("batches");
         Histogram size = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
@@ -55,8 +66,11 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
                         getClass().getSimpleName(),
                         maxBatchSize,
                         maxWait,
+                        workers,
                         function,
                         (n, waitNanos, processNanos) -> {
+                            totalItems.add(n);
+                            totalProcessNanos.add(processNanos);
                             batches.inc();
                             size.update(n);
                             latency.update(processNanos / 1_000_000);
@@ -83,6 +97,11 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
         try {
             if (batcher != null) {
                 batcher.close();
+                LOG.info(
+                        "{}: {} items in {} ms of batch processing",
+                        getClass().getSimpleName(),
+                        totalItems.sum(),
+                        totalProcessNanos.sum() / 1_000_000);
             }
         } catch (RuntimeException e) {
             LOG.warn("Closing the micro-batcher failed", e);

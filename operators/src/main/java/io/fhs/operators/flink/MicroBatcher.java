@@ -42,6 +42,23 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             Duration maxWait,
             Function<List<I>, List<O>> process,
             BatchListener listener) {
+        this(name, maxBatchSize, maxWait, 1, process, listener);
+    }
+
+    /**
+     * With {@code workers} > 1, that many batches run at once ({@code process} must be
+     * thread-safe); results still complete per item, so an ordered consumer keeps its order.
+     */
+    public MicroBatcher(
+            String name,
+            int maxBatchSize,
+            Duration maxWait,
+            int workers,
+            Function<List<I>, List<O>> process,
+            BatchListener listener) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+        }
         if (maxBatchSize < 1) {
             throw new IllegalArgumentException("maxBatchSize must be >= 1, got " + maxBatchSize);
         }
@@ -52,7 +69,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.maxWaitNanos = maxWait.toNanos();
         this.process = process;
         this.listener = listener;
-        this.worker = Executors.newSingleThreadExecutor(daemon(name + "-worker"));
+        this.worker = Executors.newFixedThreadPool(workers, daemon(name + "-worker"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
     }
 

@@ -1,0 +1,137 @@
+package io.fhs.jobs.cli;
+
+import io.fhs.jobs.bench.FreshnessProbe;
+import io.fhs.jobs.bench.IngestBenchmark;
+import io.fhs.jobs.bench.IngestBenchmark.Throughput;
+import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.IngestOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs bench ingest}: the ingest job against the bare encoder, and freshness. */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the ingest job (local Flink, parallelism 1) from Kafka into a fresh Qdrant",
+            "collection and compares its docs/s with the bare dense encoder over the same chunk",
+            "texts (measured before and after the job). Then runs the job unbounded and sends",
+            "documents at a fixed rate (default: half the measured capacity) to measure",
+            "freshness, from Kafka append to the point being returned by Qdrant.",
+            "Needs Kafka and Qdrant (bin/fhs local up)."
+        })
+final class IngestBenchCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--docs", paramLabel = "FILE", description = "Corpus (default: CACM).")
+    Path docs;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "Documents for the throughput run; 0 = all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(
+            names = "--freshness-docs",
+            defaultValue = "600",
+            description = "Documents sent for freshness (default: ${DEFAULT-VALUE}).")
+    int freshnessDocs;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description = "Freshness input docs/s; 0 = half the measured capacity.")
+    double rate;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = Path.of(System.getProperty("fhs.home", "."));
+        Path corpus =
+                docs != null ? docs : home.resolve("../shared/data/cacm/corpus.jsonl").normalize();
+        List<TextRecord> all = JsonLines.read(corpus);
+        List<TextRecord> used = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
+        String run = "bench-" + System.currentTimeMillis();
+        Configuration conf =
+                YamlConfig.load(
+                        config != null ? config : home.resolve("conf/ingest.yaml"), overrides);
+        conf.set(IngestOptions.TOPIC, run);
+        conf.set(IngestOptions.DEAD_LETTER_TOPIC, run + "-dlq");
+        conf.set(IngestOptions.GROUP_ID, run);
+        conf.set(IngestOptions.COLLECTION, run);
+        IngestOptions.validate(conf);
+
+        List<String> texts = IngestBenchmark.chunkTexts(conf, used);
+        out.printf("%d documents, %d chunks (%s)%n", used.size(), texts.size(), corpus);
+        out.flush();
+        double before = IngestBenchmark.bareEncoderSeconds(conf, texts);
+        out.printf("bare encoder:   %.1f s%n", before);
+        out.flush();
+        IngestCommand.produce(conf, used);
+        double[] job =
+                IngestBenchmark.runJob(
+                        conf, texts.size(), n -> Progress.show("ingest job", n, texts.size()));
+        Progress.done();
+        out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
+        out.flush();
+        double after = IngestBenchmark.bareEncoderSeconds(conf, texts);
+        out.printf("bare encoder:   %.1f s%n", after);
+        Throughput t =
+                new Throughput(
+                        used.size(), texts.size(), before, after, job[0], job[1], (long) job[2]);
+        out.printf(
+                "%nthroughput docs/s: bare encoder %.1f, job steady %.1f (ratio %.2f), job incl."
+                        + " start-up %.1f (ratio %.2f)%n",
+                t.bareDocsPerSecond(),
+                t.steadyDocsPerSecond(),
+                t.steadyDocsPerSecond() / t.bareDocsPerSecond(),
+                t.jobDocsPerSecond(),
+                t.jobDocsPerSecond() / t.bareDocsPerSecond());
+        out.flush();
+
+        if (freshnessDocs == 0) {
+            return 0;
+        }
+        double r = rate > 0 ? rate : t.steadyDocsPerSecond() / 2;
+        conf.set(IngestOptions.TOPIC, run + "-fresh");
+        conf.set(IngestOptions.DEAD_LETTER_TOPIC, run + "-fresh-dlq");
+        conf.set(IngestOptions.GROUP_ID, run + "-fresh");
+        conf.set(IngestOptions.COLLECTION, run + "-fresh");
+        List<TextRecord> fresh = new ArrayList<>();
+        for (int i = 0; i < freshnessDocs; i++) {
+            fresh.add(all.get(i % all.size()));
+        }
+        out.printf("%nfreshness: %d documents at %.1f docs/s ...%n", fresh.size(), r);
+        out.flush();
+        FreshnessProbe.Latencies l = FreshnessProbe.run(conf, fresh, r);
+        out.printf(
+                "freshness ms (Kafka append -> visible in Qdrant): p50 %d, p95 %d, p99 %d, max %d"
+                        + " (%d documents at %.1f docs/s)%n",
+                l.percentile(50),
+                l.percentile(95),
+                l.percentile(99),
+                l.percentile(100),
+                l.sortedMs().length,
+                r);
+        out.flush();
+        return 0;
+    }
+}
