@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             EncodeCommand.class,
             RerankCommand.class,
             IngestCommand.class,
+            EvalCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -25,12 +25,15 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
     private final String denseModel;
     private final int overlapTokens;
     private final boolean storeText;
+    private final SparseScope sparseScope;
 
     private transient Chunker chunker;
     private transient ObjectMapper json;
     private transient Counter chunks;
 
-    public ChunkFunction(String denseModel, int overlapTokens, boolean storeText) {
+    public ChunkFunction(
+            String denseModel, int overlapTokens, boolean storeText, SparseScope sparseScope) {
+        this.sparseScope = sparseScope;
         this.denseModel = denseModel;
         this.overlapTokens = overlapTokens;
         this.storeText = storeText;
@@ -93,11 +96,19 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
                             c.index(),
                             pieces.size(),
                             encodeText(doc.title(), c.text()),
+                            sparseText(doc, c),
                             payload.toString(),
                             doc.appendTime(),
                             doc.replacesExisting()));
         }
         chunks.inc(pieces.size());
+    }
+
+    private String sparseText(DocumentEvent doc, Chunk c) {
+        if (sparseScope == SparseScope.CHUNK) {
+            return encodeText(doc.title(), c.text());
+        }
+        return c.index() == 0 ? encodeText(doc.title(), doc.text()) : null;
     }
 
     /** What the encoder sees for a chunk: the title, when there is one, then the chunk. */

@@ -7,7 +7,9 @@ import java.io.Serializable;
  * update) passing through the pipeline in order, so it can never overtake the upsert before it.
  *
  * @param chunkCount chunks of this version of the document
- * @param encodeText what the encoders see: the title (if any), a space, and the chunk's text
+ * @param encodeText what the dense encoder sees: the title (if any), a space, and the chunk's text
+ * @param sparseText what the sparse encoder sees: the chunk's encode text, or with sparse scope
+ *     DOCUMENT the whole document on chunk 0 and null (no sparse vector) on the others
  * @param payloadJson the point payload (title, metadata, offsets, text)
  */
 public record ChunkRecord(
@@ -16,6 +18,7 @@ public record ChunkRecord(
         int chunk,
         int chunkCount,
         String encodeText,
+        String sparseText,
         String payloadJson,
         long appendTime,
         boolean replacesExisting)
@@ -29,11 +32,12 @@ public record ChunkRecord(
     }
 
     public static ChunkRecord deletion(String docId, long appendTime) {
-        return new ChunkRecord(docId, Kind.DELETE, -1, 0, null, null, appendTime, true);
+        return new ChunkRecord(docId, Kind.DELETE, -1, 0, null, null, null, appendTime, true);
     }
 
     public static ChunkRecord payloadUpdate(String docId, String payloadJson, long appendTime) {
-        return new ChunkRecord(docId, Kind.SET_PAYLOAD, -1, 0, null, payloadJson, appendTime, true);
+        return new ChunkRecord(
+                docId, Kind.SET_PAYLOAD, -1, 0, null, null, payloadJson, appendTime, true);
     }
 
     public boolean needsEncoding() {

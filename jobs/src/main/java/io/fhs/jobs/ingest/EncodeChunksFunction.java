@@ -63,14 +63,19 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
 
     private List<EncodedChunk> encode(List<ChunkRecord> batch) {
         List<String> texts = new ArrayList<>(batch.size());
+        List<String> sparseTexts = new ArrayList<>(batch.size());
         for (ChunkRecord c : batch) {
             if (c.needsEncoding()) {
                 texts.add(c.encodeText());
+                if (c.sparseText() != null) {
+                    sparseTexts.add(c.sparseText());
+                }
             }
         }
         float[][] vectors = dense.encode(texts, Role.DOCUMENT);
         List<SparseVector> sparseVectors =
-                sparse == null ? null : sparse.encode(texts, Role.DOCUMENT);
+                sparse == null ? null : sparse.encode(sparseTexts, Role.DOCUMENT);
+        int nextSparse = 0;
         List<EncodedChunk> out = new ArrayList<>(batch.size());
         int next = 0;
         for (ChunkRecord c : batch) {
@@ -78,7 +83,10 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
                 out.add(new EncodedChunk(c, null, null, null));
                 continue;
             }
-            SparseVector s = sparseVectors == null ? null : sparseVectors.get(next);
+            SparseVector s =
+                    sparseVectors == null || c.sparseText() == null
+                            ? null
+                            : sparseVectors.get(nextSparse++);
             out.add(
                     new EncodedChunk(
                             c,

@@ -70,7 +70,8 @@ public final class IngestJob {
                                 new ChunkFunction(
                                         conf.get(IngestOptions.DENSE_MODEL),
                                         conf.get(IngestOptions.CHUNK_OVERLAP),
-                                        conf.get(IngestOptions.STORE_TEXT)))
+                                        conf.get(IngestOptions.STORE_TEXT),
+                                        conf.get(IngestOptions.SPARSE_SCOPE)))
                         .name("chunk")
                         .uid("chunk");
 

