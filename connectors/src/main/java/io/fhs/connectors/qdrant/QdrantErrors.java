@@ -6,7 +6,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** Classifies Qdrant failures once: retry (server busy or gone) or fail (the request is wrong). */
-final class QdrantErrors {
+public final class QdrantErrors {
     private static final Set<Status.Code> TRANSIENT =
             EnumSet.of(
                     Status.Code.UNAVAILABLE,
@@ -37,7 +37,7 @@ final class QdrantErrors {
     /**
      * The server's own words, e.g. {@code INVALID_ARGUMENT: Wrong input: Vector dimension error}.
      */
-    static String describe(Throwable t) {
+    public static String describe(Throwable t) {
         Status status = status(t);
         if (status == null) {
             return String.valueOf(t.getMessage());

@@ -13,6 +13,29 @@ import org.apache.flink.configuration.Configuration;
 public final class YamlConfig {
     private YamlConfig() {}
 
+    /**
+     * Loads from program arguments {@code [--config FILE] [-Dkey=value ...]}, as a cluster's REST
+     * API passes them to a job's main method.
+     */
+    public static Configuration load(String[] args) {
+        Path config = null;
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                config = Path.of(args[++i]);
+            } else if (args[i].startsWith("-D") && args[i].contains("=")) {
+                String kv = args[i].substring(2);
+                overrides.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException(
+                        "Unknown argument '"
+                                + args[i]
+                                + "'; expected --config FILE or -Dkey=value");
+            }
+        }
+        return load(config, overrides);
+    }
+
     public static Configuration load(Path file, Map<String, String> overrides) {
         Map<String, String> values = new java.util.LinkedHashMap<>();
         if (file != null) {

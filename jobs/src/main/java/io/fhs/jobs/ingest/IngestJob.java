@@ -109,22 +109,7 @@ public final class IngestJob {
      * API passes these as program arguments). Prepares the collection, then runs until cancelled.
      */
     public static void main(String[] args) throws Exception {
-        java.nio.file.Path config = null;
-        java.util.Map<String, String> overrides = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                config = java.nio.file.Path.of(args[++i]);
-            } else if (args[i].startsWith("-D") && args[i].contains("=")) {
-                String kv = args[i].substring(2);
-                overrides.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            } else {
-                throw new IllegalArgumentException(
-                        "Unknown argument '"
-                                + args[i]
-                                + "'; expected --config FILE or -Dkey=value");
-            }
-        }
-        Configuration conf = io.fhs.jobs.config.YamlConfig.load(config, overrides);
+        Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
         checkModels(conf);
         prepareCollection(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

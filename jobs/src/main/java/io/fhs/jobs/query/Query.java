@@ -1,0 +1,21 @@
+package io.fhs.jobs.query;
+
+import io.fhs.connectors.qdrant.SearchRequest;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * A parsed query with the defaults applied.
+ *
+ * @param filter payload field equalities (keyword match) every hit must satisfy
+ * @param receivedMillis wall-clock time the job received it, for {@code timings_ms.total}
+ */
+public record Query(
+        String queryId,
+        String text,
+        int topK,
+        Map<String, String> filter,
+        SearchRequest.Mode mode,
+        boolean rerank,
+        long receivedMillis)
+        implements Serializable {}

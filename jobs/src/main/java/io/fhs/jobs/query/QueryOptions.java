@@ -1,0 +1,125 @@
+package io.fhs.jobs.query;
+
+import io.fhs.connectors.qdrant.SearchRequest;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Options of the query job; {@code conf/query.yaml} sets them. Kafka, Qdrant, collection and model
+ * keys are the ingest job's ({@code IngestOptions}), so both jobs read one collection the same way.
+ */
+public final class QueryOptions {
+    private QueryOptions() {}
+
+    public static final ConfigOption<String> TOPIC =
+            ConfigOptions.key("query.topic")
+                    .stringType()
+                    .defaultValue("queries")
+                    .withDescription("Kafka topic the queries arrive on.");
+    public static final ConfigOption<String> RESULTS_TOPIC =
+            ConfigOptions.key("query.results-topic")
+                    .stringType()
+                    .defaultValue("query-results")
+                    .withDescription("Kafka topic the results go to, keyed by query_id.");
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("query.group-id")
+                    .stringType()
+                    .defaultValue("fhs-query")
+                    .withDescription("Kafka consumer group of the query job.");
+    public static final ConfigOption<Integer> TOP_K =
+            ConfigOptions.key("query.top-k")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("Hits per query when the query gives no top_k.");
+    public static final ConfigOption<SearchRequest.Mode> MODE =
+            ConfigOptions.key("query.mode")
+                    .enumType(SearchRequest.Mode.class)
+                    .defaultValue(SearchRequest.Mode.HYBRID)
+                    .withDescription("DENSE, SPARSE or HYBRID when the query gives no mode.");
+    public static final ConfigOption<Integer> CANDIDATES =
+            ConfigOptions.key("query.candidates")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("Prefetch depth per vector for hybrid fusion.");
+    public static final ConfigOption<SearchRequest.Fusion> FUSION =
+            ConfigOptions.key("query.fusion")
+                    .enumType(SearchRequest.Fusion.class)
+                    .defaultValue(SearchRequest.Fusion.RRF)
+                    .withDescription("Hybrid fusion: RRF or DBSF.");
+    public static final ConfigOption<Integer> RRF_K =
+            ConfigOptions.key("query.rrf-k")
+                    .intType()
+                    .defaultValue(SearchRequest.DEFAULT_RRF_K)
+                    .withDescription(
+                            "RRF constant, ranks counted from 1 (score = sum 1/(k + rank)).");
+    public static final ConfigOption<Boolean> COLLAPSE =
+            ConfigOptions.key("query.collapse-documents")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("One hit per document, its best chunk.");
+    public static final ConfigOption<Boolean> RETURN_TEXT =
+            ConfigOptions.key("query.return-text")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Return each hit's chunk text (reranking needs it).");
+    public static final ConfigOption<Boolean> RERANK =
+            ConfigOptions.key("query.rerank")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Rerank when the query does not say.");
+    public static final ConfigOption<String> RERANK_MODEL =
+            ConfigOptions.key("model.rerank")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Cross-encoder model directory; reranking needs one.");
+    public static final ConfigOption<Integer> RERANK_TOP_N =
+            ConfigOptions.key("query.rerank-top-n")
+                    .intType()
+                    .defaultValue(20)
+                    .withDescription("Candidates the cross-encoder scores per query.");
+    public static final ConfigOption<Duration> DEADLINE =
+            ConfigOptions.key("query.deadline")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How long a search may take with its retries before the query gets an"
+                                    + " error result.");
+    public static final ConfigOption<Integer> BATCH_SIZE =
+            ConfigOptions.key("query.batch-size")
+                    .intType()
+                    .defaultValue(16)
+                    .withDescription("Queries per encoder (and reranker) call.");
+    public static final ConfigOption<Duration> MAX_WAIT =
+            ConfigOptions.key("query.max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(2))
+                    .withDescription("Longest a query waits for its batch to fill.");
+    public static final ConfigOption<Integer> CAPACITY =
+            ConfigOptions.key("query.capacity")
+                    .intType()
+                    .defaultValue(64)
+                    .withDescription("Queries in flight per async operator (backpressure beyond).");
+
+    /** Checks values early, naming the option and why. */
+    public static void validate(Configuration c) {
+        for (ConfigOption<Integer> o :
+                java.util.List.of(TOP_K, CANDIDATES, RRF_K, RERANK_TOP_N, BATCH_SIZE, CAPACITY)) {
+            if (c.get(o) < 1) {
+                throw new IllegalArgumentException(o.key() + " must be >= 1, got " + c.get(o));
+            }
+        }
+        if (c.get(DEADLINE).isNegative() || c.get(DEADLINE).isZero()) {
+            throw new IllegalArgumentException(
+                    DEADLINE.key() + " must be a positive duration, got " + c.get(DEADLINE));
+        }
+        if (c.get(RERANK) && c.getOptional(RERANK_MODEL).isEmpty()) {
+            throw new IllegalArgumentException(
+                    RERANK.key()
+                            + " is true but "
+                            + RERANK_MODEL.key()
+                            + " names no cross-encoder");
+        }
+    }
+}

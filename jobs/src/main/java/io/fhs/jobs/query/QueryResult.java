@@ -1,0 +1,61 @@
+package io.fhs.jobs.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a query yields on the results topic: {@code {"query_id", "hits": [...], "timings_ms": {...},
+ * "error"?}}. A query that failed still yields a result, with {@code error} set.
+ */
+public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timingsMs, String error)
+        implements Serializable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One ranked document: its best chunk and scores. */
+    public record Hit(
+            String docId,
+            int chunk,
+            float score,
+            Float rerankScore,
+            String title,
+            String text,
+            Object metadata)
+            implements Serializable {}
+
+    public static QueryResult failed(String queryId, String error, Map<String, Long> timings) {
+        return new QueryResult(queryId, List.of(), timings, error);
+    }
+
+    public String toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("query_id", queryId);
+        var hitsNode = root.putArray("hits");
+        for (Hit h : hits) {
+            ObjectNode n = hitsNode.addObject();
+            n.put("doc_id", h.docId());
+            n.put("chunk", h.chunk());
+            n.put("score", h.score());
+            if (h.rerankScore() != null) {
+                n.put("rerank_score", h.rerankScore());
+            }
+            if (h.title() != null) {
+                n.put("title", h.title());
+            }
+            if (h.text() != null) {
+                n.put("text", h.text());
+            }
+            if (h.metadata() != null) {
+                n.set("metadata", JSON.valueToTree(h.metadata()));
+            }
+        }
+        ObjectNode timings = root.putObject("timings_ms");
+        timingsMs.forEach(timings::put);
+        if (error != null) {
+            root.put("error", error);
+        }
+        return root.toString();
+    }
+}

@@ -1,0 +1,116 @@
+package io.fhs.jobs.query;
+
+import io.fhs.operators.sparse.SparseVector;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A query on its way through the operators: what each stage added, or the error that ends it (a
+ * failed query still reaches the results topic).
+ */
+public record QueryWork(
+        Query query,
+        String queryId,
+        String error,
+        float[] dense,
+        int[] sparseIndices,
+        float[] sparseValues,
+        List<QueryResult.Hit> hits,
+        long encodeMs,
+        long searchMs,
+        long rerankMs,
+        long receivedMillis)
+        implements Serializable {
+
+    public static QueryWork of(Query q) {
+        return new QueryWork(
+                q, q.queryId(), null, null, null, null, null, 0, 0, 0, q.receivedMillis());
+    }
+
+    public static QueryWork invalid(String queryId, String error) {
+        return new QueryWork(
+                null, queryId, error, null, null, null, null, 0, 0, 0, System.currentTimeMillis());
+    }
+
+    public boolean failed() {
+        return error != null;
+    }
+
+    public QueryWork failing(String message) {
+        return new QueryWork(
+                query,
+                queryId,
+                message,
+                dense,
+                sparseIndices,
+                sparseValues,
+                hits,
+                encodeMs,
+                searchMs,
+                rerankMs,
+                receivedMillis);
+    }
+
+    public QueryWork encoded(float[] d, SparseVector s, long ms) {
+        return new QueryWork(
+                query,
+                queryId,
+                null,
+                d,
+                s == null ? null : s.indices(),
+                s == null ? null : s.values(),
+                null,
+                ms,
+                0,
+                0,
+                receivedMillis);
+    }
+
+    public QueryWork searched(List<QueryResult.Hit> h, long ms) {
+        return new QueryWork(
+                query,
+                queryId,
+                null,
+                dense,
+                sparseIndices,
+                sparseValues,
+                h,
+                encodeMs,
+                ms,
+                0,
+                receivedMillis);
+    }
+
+    public QueryWork reranked(List<QueryResult.Hit> h, long ms) {
+        return new QueryWork(
+                query,
+                queryId,
+                null,
+                dense,
+                sparseIndices,
+                sparseValues,
+                h,
+                encodeMs,
+                searchMs,
+                ms,
+                receivedMillis);
+    }
+
+    public SparseVector sparse() {
+        return sparseIndices == null ? null : new SparseVector(sparseIndices, sparseValues);
+    }
+
+    /** The result for the results topic. */
+    public QueryResult result() {
+        Map<String, Long> timings = new LinkedHashMap<>();
+        timings.put("encode", encodeMs);
+        timings.put("search", searchMs);
+        timings.put("rerank", rerankMs);
+        timings.put("total", System.currentTimeMillis() - receivedMillis);
+        return error != null
+                ? QueryResult.failed(queryId, error, timings)
+                : new QueryResult(queryId, hits == null ? List.of() : hits, timings, null);
+    }
+}

@@ -1,0 +1,169 @@
+package io.fhs.jobs.query;
+
+import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.qdrant.QdrantErrors;
+import io.fhs.connectors.qdrant.QdrantSearcher;
+import io.fhs.connectors.qdrant.SearchHit;
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.operators.quantize.VectorQuantization;
+import io.qdrant.client.QdrantClient;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Searches Qdrant without blocking the task thread. Failures that outlast the searcher's retries,
+ * and searches that outlast the deadline, become error results rather than job failures.
+ */
+public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, QueryWork> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SearchQueriesFunction.class);
+
+    /** How the searches are shaped; everything but the query itself. */
+    public record Plan(
+            String collection,
+            int candidates,
+            SearchRequest.Fusion fusion,
+            int rrfK,
+            boolean collapse,
+            int rerankTopN,
+            VectorQuantization.Mode quantization,
+            Duration deadline)
+            implements Serializable {}
+
+    private final QdrantConnection connection;
+    private final Plan plan;
+
+    private transient QdrantClient client;
+    private transient QdrantSearcher searcher;
+
+    public SearchQueriesFunction(QdrantConnection connection, Plan plan) {
+        this.connection = connection;
+        this.plan = plan;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        client = connection.open();
+        searcher =
+                new QdrantSearcher(
+                        client,
+                        plan.collection(),
+                        CollectionSpec.DEFAULT_DENSE_NAME,
+                        CollectionSpec.DEFAULT_SPARSE_NAME);
+    }
+
+    @Override
+    public void asyncInvoke(QueryWork w, ResultFuture<QueryWork> out) {
+        if (w.failed()) {
+            out.complete(List.of(w));
+            return;
+        }
+        long start = System.nanoTime();
+        int wanted = Math.max(w.query().topK(), w.query().rerank() ? plan.rerankTopN() : 0);
+        searcher.search(request(w, wanted))
+                .whenComplete(
+                        (hits, error) -> {
+                            long ms = (System.nanoTime() - start) / 1_000_000;
+                            if (error != null) {
+                                out.complete(
+                                        List.of(
+                                                w.failing(
+                                                        "search failed: "
+                                                                + QdrantErrors.describe(error))));
+                            } else {
+                                out.complete(List.of(w.searched(hits(hits, wanted), ms)));
+                            }
+                        });
+    }
+
+    @Override
+    public void timeout(QueryWork w, ResultFuture<QueryWork> out) {
+        LOG.warn("Query {} outlasted the search deadline of {}", w.queryId(), plan.deadline());
+        out.complete(
+                List.of(
+                        w.failing(
+                                "search deadline of "
+                                        + plan.deadline().toMillis()
+                                        + " ms exceeded (is Qdrant reachable?)")));
+    }
+
+    SearchRequest request(QueryWork w, int wanted) {
+        Query q = w.query();
+        // Chunks of one document crowd each other out: ask for more, collapse to documents.
+        int limit = plan.collapse() ? wanted * 3 : wanted;
+        SearchRequest r =
+                switch (q.mode()) {
+                    case DENSE -> SearchRequest.dense(w.dense(), limit);
+                    case SPARSE -> SearchRequest.sparse(w.sparse(), limit);
+                    case HYBRID ->
+                            SearchRequest.hybrid(
+                                            w.dense(),
+                                            w.sparse(),
+                                            limit,
+                                            Math.max(plan.candidates(), limit))
+                                    .withFusion(plan.fusion(), plan.rrfK());
+                };
+        if (!q.filter().isEmpty()) {
+            r = r.withFilter(q.filter());
+        }
+        if (plan.quantization() == VectorQuantization.Mode.BINARY) {
+            r = r.withSearchParams(128, true, 3.0);
+        }
+        return r.withPayloadFields(List.of("doc_id", "chunk", "title", "text", "metadata"));
+    }
+
+    /** Hits in rank order; with collapsing, one per document at its best chunk's rank. */
+    List<QueryResult.Hit> hits(List<SearchHit> found, int wanted) {
+        List<QueryResult.Hit> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (SearchHit h : found) {
+            if (plan.collapse() && !seen.add(h.docId())) {
+                continue;
+            }
+            Map<String, Object> p = h.payload();
+            out.add(
+                    new QueryResult.Hit(
+                            h.docId(),
+                            h.chunk(),
+                            h.score(),
+                            null,
+                            (String) p.get("title"),
+                            (String) p.get("text"),
+                            p.get("metadata")));
+            if (out.size() == wanted) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // Null-safe and non-throwing: a throwing close takes the TaskManager down.
+        try {
+            if (searcher != null) {
+                searcher.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the Qdrant searcher failed", e);
+        }
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the Qdrant client failed", e);
+        }
+    }
+}

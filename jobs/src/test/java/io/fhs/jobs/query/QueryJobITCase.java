@@ -1,0 +1,276 @@
+package io.fhs.jobs.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.qdrant.QdrantSearcher;
+import io.fhs.connectors.qdrant.SearchHit;
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.eval.EvalRunner;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.Role;
+import io.fhs.operators.sparse.Bm25Encoder;
+import io.fhs.operators.sparse.Bm25Options;
+import io.qdrant.client.QdrantClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The query job on a MiniCluster with a real broker, a real Qdrant and the CACM queries. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class QueryJobITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
+    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+
+    static final Path CACM =
+            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String COLLECTION = "cacm-600";
+
+    @BeforeAll
+    static void ingest() throws Exception {
+        Configuration conf = base("unused");
+        List<TextRecord> docs = JsonLines.read(CACM.resolve("corpus.jsonl")).subList(0, 600);
+        try (EvalRunner runner = new EvalRunner(conf)) {
+            assertThat(runner.ingest(docs, -1, n -> {})).isGreaterThanOrEqualTo(600);
+        }
+    }
+
+    static Configuration base(String topic) {
+        Configuration c = new Configuration();
+        c.set(IngestOptions.COLLECTION, COLLECTION);
+        c.set(IngestOptions.QDRANT_URL, "http://127.0.0.1:" + QDRANT.connection().grpcPort());
+        c.set(IngestOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        c.set(QueryOptions.TOPIC, topic);
+        c.set(QueryOptions.RESULTS_TOPIC, topic + "-results");
+        c.set(QueryOptions.GROUP_ID, "test-" + topic);
+        return c;
+    }
+
+    @Test
+    @Order(1)
+    void everyJudgedQueryGetsTheResultOfTheSameSearchRunDirectly() throws Exception {
+        List<TextRecord> queries = JsonLines.read(CACM.resolve("queries.jsonl"));
+        java.util.Set<String> judged =
+                java.util.Set.copyOf(
+                        io.fhs.jobs.eval.Qrels.read(CACM.resolve("qrels/test.tsv"))
+                                .judgedQueries());
+        List<String> values = new ArrayList<>();
+        for (TextRecord q : queries) {
+            if (judged.contains(q.id())) {
+                values.add(
+                        JSON.createObjectNode()
+                                .put("query_id", q.id())
+                                .put("text", q.text())
+                                .toString());
+            }
+        }
+        assertThat(values).hasSize(52);
+        values.add("{\"query_id\": \"bad-1\", \"text\": \"x\", \"top_k\": \"ten\"}");
+        values.add("{not json");
+        Configuration conf = base("cacm-queries");
+        // One query per encoder call, as the direct search below encodes them: batched and single
+        // encodings differ by ~1e-7, enough to swap documents whose cosines are that close.
+        conf.set(QueryOptions.BATCH_SIZE, 1);
+        Map<String, JsonNode> results = run(conf, values, 54);
+
+        assertThat(results).hasSize(54);
+        assertThat(results.get("bad-1").get("error").asText())
+                .isEqualTo("top_k: expected an integer from 1 to 1000, got \"ten\"");
+        assertThat(results.keySet().stream().filter(k -> k.startsWith("unknown@")))
+                .singleElement()
+                .satisfies(
+                        k ->
+                                assertThat(results.get(k).get("error").asText())
+                                        .startsWith("malformed JSON"));
+
+        try (QdrantClient client = QDRANT.connection().open();
+                DenseEncoder dense = DenseEncoder.open("all-MiniLM-L6-v2");
+                Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
+                QdrantSearcher searcher =
+                        new QdrantSearcher(client, COLLECTION, "dense", "sparse")) {
+            for (TextRecord q : queries) {
+                if (!judged.contains(q.id())) {
+                    continue;
+                }
+                JsonNode r = results.get(q.id());
+                assertThat(r.has("error")).as(q.id()).isFalse();
+                assertThat(r.get("hits")).hasSize(10);
+                for (String t : List.of("encode", "search", "rerank", "total")) {
+                    assertThat(r.get("timings_ms").get(t).asLong()).isGreaterThanOrEqualTo(0);
+                }
+                List<SearchHit> direct =
+                        searcher.search(
+                                        SearchRequest.hybrid(
+                                                dense.encode(q.text(), Role.QUERY),
+                                                bm25.encode(q.text(), Role.QUERY),
+                                                30,
+                                                100))
+                                .get();
+                List<SearchHit> best = new ArrayList<>();
+                LinkedHashSet<String> seen = new LinkedHashSet<>();
+                for (SearchHit h : direct) {
+                    if (seen.add(h.docId())) {
+                        best.add(h);
+                    }
+                }
+                for (int i = 0; i < 10; i++) {
+                    JsonNode hit = r.get("hits").get(i);
+                    float score = hit.get("score").floatValue();
+                    assertThat(score)
+                            .as(q.id() + " rank " + i)
+                            .isCloseTo(best.get(i).score(), offset(1e-5f));
+                    // RRF gives equal scores to, e.g., the first of one list and the first of the
+                    // other; Qdrant orders such ties arbitrarily, so a tie may come in either
+                    // order.
+                    List<SearchHit> tied =
+                            best.stream().filter(h -> Math.abs(h.score() - score) < 1e-6f).toList();
+                    assertThat(tied)
+                            .as(q.id() + " rank " + i)
+                            .anySatisfy(
+                                    h -> {
+                                        assertThat(h.docId()).isEqualTo(hit.get("doc_id").asText());
+                                        assertThat(h.chunk()).isEqualTo(hit.get("chunk").asInt());
+                                    });
+                    assertThat(hit.get("text").asText()).isNotBlank();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void rerankingScoresTheCandidatesWithTheCrossEncoderAndFiltersApply() throws Exception {
+        Configuration conf = base("rerank-queries");
+        conf.set(
+                QueryOptions.RERANK_MODEL,
+                Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder")
+                        .toString());
+        conf.set(QueryOptions.RERANK_TOP_N, 8);
+        List<String> values =
+                List.of(
+                        "{\"query_id\": \"r1\", \"text\": \"time sharing systems\", \"top_k\": 5, \"rerank\": true}",
+                        "{\"query_id\": \"d1\", \"text\": \"parsing of programming languages\", \"mode\": \"dense\", \"top_k\": 3}",
+                        "{\"query_id\": \"f1\", \"text\": \"algorithms\", \"filter\": {\"doc_id\": \"CACM-2274\"}}");
+        Map<String, JsonNode> results = run(conf, values, 3);
+        JsonNode hits = results.get("r1").get("hits");
+        assertThat(hits).hasSize(5);
+        for (int i = 1; i < hits.size(); i++) {
+            assertThat(hits.get(i - 1).get("rerank_score").floatValue())
+                    .isGreaterThanOrEqualTo(hits.get(i).get("rerank_score").floatValue());
+        }
+        assertThat(results.get("d1").get("hits")).hasSize(3);
+        assertThat(results.get("d1").get("hits").get(0).has("rerank_score")).isFalse();
+        assertThat(results.get("f1").get("hits"))
+                .singleElement()
+                .satisfies(h -> assertThat(h.get("doc_id").asText()).isEqualTo("CACM-2274"));
+    }
+
+    @Test
+    @Order(3)
+    void withQdrantDownEveryQueryStillGetsAnErrorResult() throws Exception {
+        QDRANT.kill();
+        try {
+            Configuration conf = base("down-queries");
+            conf.set(QueryOptions.DEADLINE, Duration.ofSeconds(2));
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                values.add("{\"query_id\": \"q" + i + "\", \"text\": \"compilers\"}");
+            }
+            // The job reads the stored quantization when it is built, so build it while up.
+            Map<String, JsonNode> results = run(conf, values, 5);
+            assertThat(results).hasSize(5);
+            for (JsonNode r : results.values()) {
+                assertThat(r.get("error").asText()).containsAnyOf("deadline", "search failed");
+                assertThat(r.get("hits")).isEmpty();
+            }
+        } finally {
+            QDRANT.restart();
+        }
+    }
+
+    static Map<String, JsonNode> run(Configuration conf, List<String> values, int expected)
+            throws Exception {
+        String topic = conf.get(QueryOptions.TOPIC);
+        Properties p = KAFKA.clientProperties();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String v : values) {
+                producer.send(
+                        new ProducerRecord<>(topic, 0, null, v.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        if (topic.startsWith("down")) {
+            // Qdrant is down: the stored quantization cannot be read, so pass none explicitly.
+            QueryJob.buildWithQuantization(
+                    env, conf, io.fhs.operators.quantize.VectorQuantization.none());
+        } else {
+            QueryJob.buildFromKafka(env, conf, true);
+        }
+        env.execute("query-test");
+        return read(conf.get(QueryOptions.RESULTS_TOPIC), expected);
+    }
+
+    static Map<String, JsonNode> read(String topic, int expected) throws Exception {
+        Properties c = KAFKA.clientProperties();
+        c.put("group.id", "reader-" + topic);
+        c.put("auto.offset.reset", "earliest");
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    JsonNode n = JSON.readTree(r.value());
+                    assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                            .isEqualTo(n.get("query_id").asText());
+                    assertThat(out.put(n.get("query_id").asText(), n))
+                            .as("one result per query")
+                            .isNull();
+                }
+            }
+        }
+        return out;
+    }
+}
