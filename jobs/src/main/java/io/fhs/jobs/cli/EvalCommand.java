@@ -91,12 +91,17 @@ final class EvalCommand implements Callable<Integer> {
                 allQueries.stream().filter(q -> judged.contains(q.id())).toList();
 
         Configuration conf = conf();
+        if (!overrides.containsKey(IngestOptions.BM25_AVG_LEN.key())) {
+            // BM25 wants the collection's real average length, which a corpus on disk tells.
+            conf.set(IngestOptions.BM25_AVG_LEN, averageLength(conf, corpus));
+        }
         List<Settings> runs = settings();
         Map<String, Metrics.Summary> table = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
         try (EvalRunner runner = new EvalRunner(conf)) {
             long start = System.nanoTime();
-            long expected = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus).size();
+            List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
+            long expected = chunks.size();
             long points =
                     runner.ingest(corpus, expected, n -> Progress.show("ingest", n, expected));
             Progress.done();
@@ -128,6 +133,20 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static double averageLength(Configuration conf, List<TextRecord> corpus) {
+        List<String> texts =
+                conf.get(IngestOptions.SPARSE_SCOPE) == io.fhs.jobs.ingest.SparseScope.DOCUMENT
+                        ? corpus.stream().map(TextRecord::fullText).toList()
+                        : io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
+        try (io.fhs.operators.sparse.Bm25Encoder bm25 = new io.fhs.operators.sparse.Bm25Encoder()) {
+            double sum = 0;
+            for (String t : texts) {
+                sum += bm25.analyze(t).size();
+            }
+            return Math.max(1, Math.round(sum / Math.max(1, texts.size()) * 10) / 10.0);
+        }
+    }
+
     private Path file(String name) {
         Path f = dataset.resolve(name);
         if (!Files.isRegularFile(f)) {
@@ -153,6 +172,7 @@ final class EvalCommand implements Callable<Integer> {
                                     dataset.toAbsolutePath().normalize().getFileName().toString(),
                                     c.get(IngestOptions.DENSE_MODEL),
                                     c.get(IngestOptions.SPARSE_MODEL),
+                                    c.get(IngestOptions.SPARSE_SCOPE).name(),
                                     quantization)
                             .toLowerCase(Locale.ROOT)
                             .replaceAll("[^a-z0-9._-]", "_");

@@ -26,9 +26,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * removed, lower-cased, English stop words dropped, Porter stemming; the last two optional). A
  * term's index is {@code murmur3_32(utf8(term)) & 0x7fffffff}. A document's value for a term is the
  * BM25 term-frequency part {@code tf*(k1+1) / (tf + k1*(1 - b + b*len/avgLen))}, with {@code len}
- * its number of analyzed terms; a query's value is 1 per distinct term. Qdrant multiplies in the
- * IDF computed over the collection, so dot products are BM25 scores. Terms whose hashes collide
- * share an index (rare: about one pair in 20,000 for a 10,000-term vocabulary).
+ * its number of analyzed terms; a query's value is the term's count in the query (Lucene sums a
+ * clause per occurrence). Qdrant multiplies in the IDF computed over the collection, so dot
+ * products are BM25 scores. Terms whose hashes collide share an index (rare: about one pair in
+ * 20,000 for a 10,000-term vocabulary).
  */
 public final class Bm25Encoder implements SparseEncoder {
     // Decoding needs the term behind a hash; terms seen by this instance are kept, up to a bound.
@@ -114,14 +115,19 @@ public final class Bm25Encoder implements SparseEncoder {
         return new SparseVector(indices, values);
     }
 
+    // A term that occurs twice in the query counts twice, as in Lucene, where the query parser
+    // makes one clause per occurrence and a boolean query sums them.
     private SparseVector query(String text) {
-        TreeMap<Integer, Float> distinct = new TreeMap<>();
+        TreeMap<Integer, Float> counts = new TreeMap<>();
         for (String term : analyze(text)) {
-            distinct.put(index(term), 1f);
+            counts.merge(index(term), 1f, Float::sum);
         }
-        int[] indices = distinct.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int[] indices = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
         float[] values = new float[indices.length];
-        java.util.Arrays.fill(values, 1f);
+        int i = 0;
+        for (float c : counts.values()) {
+            values[i++] = c;
+        }
         return new SparseVector(indices, values);
     }
 

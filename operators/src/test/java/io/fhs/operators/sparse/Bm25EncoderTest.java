@@ -57,11 +57,12 @@ class Bm25EncoderTest {
     }
 
     @Test
-    void queriesWeighEachDistinctTermOnce() {
-        SparseVector q = bm25.encode("Dogs running? The dog runs!", Role.QUERY);
-        assertThat(q.size()).isEqualTo(2);
-        assertThat(q.get(idx("dog"))).isEqualTo(1f);
-        assertThat(q.get(idx("run"))).isEqualTo(1f);
+    void queriesWeighEachTermByItsCountAsLuceneClausesDo() {
+        SparseVector q = bm25.encode("Dogs running? The dog runs! A cat.", Role.QUERY);
+        assertThat(q.size()).isEqualTo(3);
+        assertThat(q.get(idx("dog"))).isEqualTo(2f);
+        assertThat(q.get(idx("run"))).isEqualTo(2f);
+        assertThat(q.get(idx("cat"))).isEqualTo(1f);
         assertThat(bm25.encode("the and of", Role.QUERY).size()).isZero();
     }
 
