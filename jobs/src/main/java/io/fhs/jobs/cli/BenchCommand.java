@@ -8,7 +8,11 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks; each prints ratios against a peer measured in the same run.",
-        subcommands = {EncoderBenchCommand.class, IngestBenchCommand.class})
+        subcommands = {
+            EncoderBenchCommand.class,
+            IngestBenchCommand.class,
+            QueryBenchCommand.class
+        })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -135,7 +135,8 @@ final class EvalCommand implements Callable<Integer> {
 
     private static double averageLength(Configuration conf, List<TextRecord> corpus) {
         List<String> texts =
-                conf.get(IngestOptions.SPARSE_SCOPE) == io.fhs.jobs.ingest.SparseScope.DOCUMENT
+                conf.get(IngestOptions.SPARSE_SCOPE).resolve(conf.get(IngestOptions.SPARSE_MODEL))
+                                == io.fhs.jobs.ingest.SparseScope.DOCUMENT
                         ? corpus.stream().map(TextRecord::fullText).toList()
                         : io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
         try (io.fhs.operators.sparse.Bm25Encoder bm25 = new io.fhs.operators.sparse.Bm25Encoder()) {
@@ -172,7 +173,9 @@ final class EvalCommand implements Callable<Integer> {
                                     dataset.toAbsolutePath().normalize().getFileName().toString(),
                                     c.get(IngestOptions.DENSE_MODEL),
                                     c.get(IngestOptions.SPARSE_MODEL),
-                                    c.get(IngestOptions.SPARSE_SCOPE).name(),
+                                    c.get(IngestOptions.SPARSE_SCOPE)
+                                            .resolve(c.get(IngestOptions.SPARSE_MODEL))
+                                            .name(),
                                     quantization)
                             .toLowerCase(Locale.ROOT)
                             .replaceAll("[^a-z0-9._-]", "_");

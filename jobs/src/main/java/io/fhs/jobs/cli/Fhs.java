@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             RerankCommand.class,
             IngestCommand.class,
             EvalCommand.class,
+            QueryCommand.class,
+            SearchCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -61,6 +61,17 @@ final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
+    private static void dropCollections(Configuration conf, String... names) {
+        try (io.qdrant.client.QdrantClient client =
+                io.fhs.jobs.ingest.IngestJob.qdrant(conf).open()) {
+            for (String name : names) {
+                io.fhs.connectors.qdrant.QdrantCalls.call(
+                        "dropping " + name, () -> client.deleteCollectionAsync(name));
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -108,6 +119,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         out.flush();
 
         if (freshnessDocs == 0) {
+            dropCollections(conf, run);
             return 0;
         }
         double r = rate > 0 ? rate : t.steadyDocsPerSecond() / 2;
@@ -122,6 +134,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         out.printf("%nfreshness: %d documents at %.1f docs/s ...%n", fresh.size(), r);
         out.flush();
         FreshnessProbe.Latencies l = FreshnessProbe.run(conf, fresh, r);
+        dropCollections(conf, run, run + "-fresh");
         out.printf(
                 "freshness ms (Kafka append -> visible in Qdrant): p50 %d, p95 %d, p99 %d, max %d"
                         + " (%d documents at %.1f docs/s)%n",

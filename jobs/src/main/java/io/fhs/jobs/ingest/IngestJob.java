@@ -71,7 +71,8 @@ public final class IngestJob {
                                         conf.get(IngestOptions.DENSE_MODEL),
                                         conf.get(IngestOptions.CHUNK_OVERLAP),
                                         conf.get(IngestOptions.STORE_TEXT),
-                                        conf.get(IngestOptions.SPARSE_SCOPE)))
+                                        conf.get(IngestOptions.SPARSE_SCOPE)
+                                                .resolve(conf.get(IngestOptions.SPARSE_MODEL))))
                         .name("chunk")
                         .uid("chunk");
 

@@ -125,12 +125,12 @@ public final class IngestOptions {
     public static final ConfigOption<SparseScope> SPARSE_SCOPE =
             ConfigOptions.key("model.sparse.scope")
                     .enumType(SparseScope.class)
-                    .defaultValue(SparseScope.CHUNK)
+                    .defaultValue(SparseScope.AUTO)
                     .withDescription(
-                            "What a sparse vector describes: CHUNK (every chunk its own) or"
-                                    + " DOCUMENT (the whole document, on its first chunk only)."
-                                    + " On CACM, BM25 NDCG@10 was 0.438 per chunk and 0.416 per"
-                                    + " document (bin/fhs eval).");
+                            "What a sparse vector describes: DOCUMENT (the whole document, on its"
+                                    + " first chunk only: BM25 statistics count documents, as in"
+                                    + " Lucene), CHUNK (every chunk its own), or AUTO: DOCUMENT for"
+                                    + " bm25, CHUNK for SPLADE models.");
     public static final ConfigOption<Double> BM25_AVG_LEN =
             ConfigOptions.key("model.bm25.avg-len")
                     .doubleType()

@@ -39,7 +39,59 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
             int rerankTopN,
             VectorQuantization.Mode quantization,
             Duration deadline)
-            implements Serializable {}
+            implements Serializable {
+
+        /** The Qdrant request for an encoded query that wants {@code wanted} hits. */
+        public SearchRequest request(QueryWork w, int wanted) {
+            Query q = w.query();
+            // Chunks of one document crowd each other out: ask for more, collapse to documents.
+            int limit = collapse() ? wanted * 3 : wanted;
+            SearchRequest r =
+                    switch (q.mode()) {
+                        case DENSE -> SearchRequest.dense(w.dense(), limit);
+                        case SPARSE -> SearchRequest.sparse(w.sparse(), limit);
+                        case HYBRID ->
+                                SearchRequest.hybrid(
+                                                w.dense(),
+                                                w.sparse(),
+                                                limit,
+                                                Math.max(candidates(), limit))
+                                        .withFusion(fusion(), rrfK());
+                    };
+            if (!q.filter().isEmpty()) {
+                r = r.withFilter(q.filter());
+            }
+            if (quantization() == VectorQuantization.Mode.BINARY) {
+                r = r.withSearchParams(128, true, 3.0);
+            }
+            return r.withPayloadFields(List.of("doc_id", "chunk", "title", "text", "metadata"));
+        }
+
+        /** Hits in rank order; with collapsing, one per document at its best chunk's rank. */
+        public List<QueryResult.Hit> hits(List<SearchHit> found, int wanted) {
+            List<QueryResult.Hit> out = new ArrayList<>();
+            Set<String> seen = new LinkedHashSet<>();
+            for (SearchHit h : found) {
+                if (collapse() && !seen.add(h.docId())) {
+                    continue;
+                }
+                Map<String, Object> p = h.payload();
+                out.add(
+                        new QueryResult.Hit(
+                                h.docId(),
+                                h.chunk(),
+                                h.score(),
+                                null,
+                                (String) p.get("title"),
+                                (String) p.get("text"),
+                                p.get("metadata")));
+                if (out.size() == wanted) {
+                    break;
+                }
+            }
+            return out;
+        }
+    }
 
     private final QdrantConnection connection;
     private final Plan plan;
@@ -71,7 +123,7 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
         }
         long start = System.nanoTime();
         int wanted = Math.max(w.query().topK(), w.query().rerank() ? plan.rerankTopN() : 0);
-        searcher.search(request(w, wanted))
+        searcher.search(plan.request(w, wanted))
                 .whenComplete(
                         (hits, error) -> {
                             long ms = (System.nanoTime() - start) / 1_000_000;
@@ -82,7 +134,7 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
                                                         "search failed: "
                                                                 + QdrantErrors.describe(error))));
                             } else {
-                                out.complete(List.of(w.searched(hits(hits, wanted), ms)));
+                                out.complete(List.of(w.searched(plan.hits(hits, wanted), ms)));
                             }
                         });
     }
@@ -96,56 +148,6 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
                                 "search deadline of "
                                         + plan.deadline().toMillis()
                                         + " ms exceeded (is Qdrant reachable?)")));
-    }
-
-    SearchRequest request(QueryWork w, int wanted) {
-        Query q = w.query();
-        // Chunks of one document crowd each other out: ask for more, collapse to documents.
-        int limit = plan.collapse() ? wanted * 3 : wanted;
-        SearchRequest r =
-                switch (q.mode()) {
-                    case DENSE -> SearchRequest.dense(w.dense(), limit);
-                    case SPARSE -> SearchRequest.sparse(w.sparse(), limit);
-                    case HYBRID ->
-                            SearchRequest.hybrid(
-                                            w.dense(),
-                                            w.sparse(),
-                                            limit,
-                                            Math.max(plan.candidates(), limit))
-                                    .withFusion(plan.fusion(), plan.rrfK());
-                };
-        if (!q.filter().isEmpty()) {
-            r = r.withFilter(q.filter());
-        }
-        if (plan.quantization() == VectorQuantization.Mode.BINARY) {
-            r = r.withSearchParams(128, true, 3.0);
-        }
-        return r.withPayloadFields(List.of("doc_id", "chunk", "title", "text", "metadata"));
-    }
-
-    /** Hits in rank order; with collapsing, one per document at its best chunk's rank. */
-    List<QueryResult.Hit> hits(List<SearchHit> found, int wanted) {
-        List<QueryResult.Hit> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (SearchHit h : found) {
-            if (plan.collapse() && !seen.add(h.docId())) {
-                continue;
-            }
-            Map<String, Object> p = h.payload();
-            out.add(
-                    new QueryResult.Hit(
-                            h.docId(),
-                            h.chunk(),
-                            h.score(),
-                            null,
-                            (String) p.get("title"),
-                            (String) p.get("text"),
-                            p.get("metadata")));
-            if (out.size() == wanted) {
-                break;
-            }
-        }
-        return out;
     }
 
     @Override

@@ -25,7 +25,7 @@ class IngestOptionsTest {
         assertThat(c.get(IngestOptions.TOPIC)).isEqualTo("documents");
         assertThat(c.get(IngestOptions.COLLECTION)).isEqualTo("cacm");
         assertThat(c.get(IngestOptions.ENCODE_MAX_WAIT)).isEqualTo(Duration.ofMillis(20));
-        assertThat(c.get(IngestOptions.BM25_AVG_LEN)).isEqualTo(60.0);
+        assertThat(c.get(IngestOptions.BM25_AVG_LEN)).isEqualTo(100.0);
         assertThat(c.get(IngestOptions.PAYLOAD_INDEXES)).isEmpty();
         assertThat(c.get(IngestOptions.QUANTIZATION)).isEqualTo(CollectionSpec.Quantization.NONE);
     }

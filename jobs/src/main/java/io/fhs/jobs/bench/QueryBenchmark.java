@@ -1,0 +1,168 @@
+package io.fhs.jobs.bench;
+
+import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.query.QueryJob;
+import io.fhs.jobs.query.QueryOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Query latency from the query's Kafka append to its result being read from the results topic, with
+ * the query job running (local Flink, parallelism 1) at a fixed rate; and the sustained rate of a
+ * burst.
+ */
+public final class QueryBenchmark implements AutoCloseable {
+    private final Configuration conf;
+    private final JobClient job;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Map<String, Long> sent = new ConcurrentHashMap<>();
+    private final Map<String, Long> latencies = new ConcurrentHashMap<>();
+    private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread reader;
+    private int next;
+
+    public QueryBenchmark(Configuration conf) throws Exception {
+        this.conf = conf;
+        Properties p = new Properties();
+        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        p.put("linger.ms", "0");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        // Creates the topic before the job's source looks for it.
+        producer.send(record("warmup-0", "warm up")).get();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        QueryJob.buildFromKafka(env, conf, false);
+        job = env.executeAsync("fhs-bench-query");
+        reader = new Thread(this::read, "bench-results");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private ProducerRecord<byte[], byte[]> record(String id, String text) {
+        String json =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .createObjectNode()
+                        .put("query_id", id)
+                        .put("text", text)
+                        .toString();
+        return new ProducerRecord<>(
+                conf.get(QueryOptions.TOPIC),
+                id.getBytes(StandardCharsets.UTF_8),
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void read() {
+        Properties c = new Properties();
+        c.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        c.put("group.id", "bench-" + System.nanoTime());
+        c.put("auto.offset.reset", "earliest");
+        c.put("fetch.max.wait.ms", "5");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(conf.get(QueryOptions.RESULTS_TOPIC)));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.currentTimeMillis();
+                    String id = new String(r.key(), StandardCharsets.UTF_8);
+                    Long t = sent.get(id);
+                    if (t != null) {
+                        latencies.put(id, now - t);
+                    }
+                    try {
+                        if (json.readTree(r.value()).has("error")) {
+                            errors.add(id);
+                        }
+                    } catch (java.io.IOException e) {
+                        errors.add(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends {@code queries} at {@code rate} per second; returns their latencies, sorted. */
+    public long[] run(List<String> queries, double rate, boolean rerank) throws Exception {
+        List<String> ids = new ArrayList<>();
+        long start = System.nanoTime();
+        long period = rate > 0 ? (long) (1e9 / rate) : 0;
+        for (int i = 0; i < queries.size(); i++) {
+            long wait = start + i * period - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String id = "q" + (next++);
+            ids.add(id);
+            String json =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .createObjectNode()
+                            .put("query_id", id)
+                            .put("text", queries.get(i))
+                            .put("rerank", rerank)
+                            .toString();
+            producer.send(
+                    new ProducerRecord<>(
+                            conf.get(QueryOptions.TOPIC),
+                            id.getBytes(StandardCharsets.UTF_8),
+                            json.getBytes(StandardCharsets.UTF_8)),
+                    (m, e) -> {
+                        if (e == null) {
+                            sent.putIfAbsent(id, m.timestamp());
+                        }
+                    });
+        }
+        producer.flush();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline
+                && ids.stream().anyMatch(id -> !latencies.containsKey(id))) {
+            Thread.sleep(20);
+        }
+        long[] out =
+                ids.stream().filter(latencies::containsKey).mapToLong(latencies::get).toArray();
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Seconds from the first send to the last result of a burst of {@code queries}. */
+    public double burst(List<String> queries) throws Exception {
+        long start = System.currentTimeMillis();
+        run(queries, 0, false);
+        return (System.currentTimeMillis() - start) / 1e3;
+    }
+
+    public int errors() {
+        return errors.size();
+    }
+
+    public static long percentile(long[] sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    @Override
+    public void close() throws Exception {
+        running.set(false);
+        try {
+            job.cancel().get();
+        } finally {
+            producer.close();
+        }
+    }
+}

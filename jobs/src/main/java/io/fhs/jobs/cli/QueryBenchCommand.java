@@ -1,0 +1,116 @@
+package io.fhs.jobs.cli;
+
+import io.fhs.jobs.bench.QueryBenchmark;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.query.QueryOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs bench query}: query latency at a fixed rate, with and without reranking. */
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the query job (local Flink, parallelism 1) against a filled collection, sends",
+            "queries at a fixed rate and prints p50/p95/p99 milliseconds from the query's Kafka",
+            "append to its result on the results topic, without and with reranking; then the",
+            "sustained queries/s of a burst. Needs Kafka, Qdrant and a collection (bin/fhs",
+            "quickstart fills 'cacm')."
+        })
+final class QueryBenchCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Queries/s (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(
+            names = "--queries",
+            defaultValue = "400",
+            description = "Queries per run (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(
+            names = "--texts",
+            paramLabel = "FILE",
+            description = "Query texts (default: CACM queries).")
+    Path texts;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = Path.of(System.getProperty("fhs.home", "."));
+        overrides.putIfAbsent("qdrant.collection", "cacm");
+        Path reranker = home.resolve("operators/target/test-models/tiny-cross-encoder");
+        if (!overrides.containsKey(QueryOptions.RERANK_MODEL.key())
+                && Files.isDirectory(reranker)) {
+            overrides.put(QueryOptions.RERANK_MODEL.key(), reranker.toString());
+        }
+        String run = "bench-query-" + System.currentTimeMillis();
+        overrides.put(QueryOptions.TOPIC.key(), run);
+        overrides.put(QueryOptions.RESULTS_TOPIC.key(), run + "-results");
+        overrides.put(QueryOptions.GROUP_ID.key(), run);
+        Configuration conf = QueryCommand.load(config, overrides);
+        List<TextRecord> source =
+                JsonLines.read(
+                        texts != null
+                                ? texts
+                                : home.resolve("../shared/data/cacm/queries.jsonl").normalize());
+        List<String> queries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            queries.add(source.get(i % source.size()).text());
+        }
+        try (QueryBenchmark bench = new QueryBenchmark(conf)) {
+            bench.run(queries.subList(0, Math.min(40, queries.size())), rate, false); // warm-up
+            print(out, "hybrid, top 10", bench.run(queries, rate, false), rate);
+            if (conf.getOptional(QueryOptions.RERANK_MODEL).isPresent()) {
+                bench.run(queries.subList(0, Math.min(20, queries.size())), rate, true);
+                print(
+                        out,
+                        "hybrid + rerank top " + conf.get(QueryOptions.RERANK_TOP_N),
+                        bench.run(queries, rate, true),
+                        rate);
+            }
+            double seconds = bench.burst(queries);
+            out.printf(
+                    "burst: %d queries answered in %.1f s = %.0f queries/s sustained; %d error"
+                            + " results%n",
+                    queries.size(), seconds, queries.size() / seconds, bench.errors());
+        }
+        out.printf("reranker: %s%n", conf.getOptional(QueryOptions.RERANK_MODEL).orElse("none"));
+        out.flush();
+        return 0;
+    }
+
+    private static void print(PrintWriter out, String what, long[] ms, double rate) {
+        out.printf(
+                "%-28s at %.0f q/s: p50 %d ms, p95 %d ms, p99 %d ms, max %d ms (%d queries)%n",
+                what,
+                rate,
+                QueryBenchmark.percentile(ms, 50),
+                QueryBenchmark.percentile(ms, 95),
+                QueryBenchmark.percentile(ms, 99),
+                QueryBenchmark.percentile(ms, 100),
+                ms.length);
+        out.flush();
+    }
+}

@@ -1,0 +1,64 @@
+package io.fhs.jobs.cli;
+
+import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.query.QueryJob;
+import io.fhs.jobs.query.QueryOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs query}: runs the query job on a local Flink. */
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the query job locally: queries from the query topic, results (keyed by",
+            "query_id) to the results topic. Options from conf/query.yaml, -D overrides."
+        })
+final class QueryCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
+    Path config;
+
+    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(
+            names = "--bounded",
+            description = "Answer what the topic holds now, from its start, then stop.")
+    boolean bounded;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Configuration conf = load(config, overrides);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        QueryJob.buildFromKafka(env, conf, bounded);
+        out.printf(
+                "Answering %s into %s%s%n",
+                conf.get(QueryOptions.TOPIC),
+                conf.get(QueryOptions.RESULTS_TOPIC),
+                bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
+        out.flush();
+        env.execute("fhs-query");
+        return 0;
+    }
+
+    static Configuration load(Path config, Map<String, String> overrides) {
+        Path home = Path.of(System.getProperty("fhs.home", "."));
+        Configuration conf =
+                YamlConfig.load(
+                        config != null ? config : home.resolve("conf/query.yaml"), overrides);
+        QueryOptions.validate(conf);
+        return conf;
+    }
+}
