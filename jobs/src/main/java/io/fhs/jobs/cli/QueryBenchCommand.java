@@ -69,6 +69,8 @@ final class QueryBenchCommand implements Callable<Integer> {
         overrides.put(QueryOptions.TOPIC.key(), run);
         overrides.put(QueryOptions.RESULTS_TOPIC.key(), run + "-results");
         overrides.put(QueryOptions.GROUP_ID.key(), run);
+        // A fresh topic: queries sent while the job starts must be answered too.
+        overrides.put(QueryOptions.FROM_EARLIEST.key(), "true");
         Configuration conf = QueryCommand.load(config, overrides);
         List<TextRecord> source =
                 JsonLines.read(

@@ -143,8 +143,11 @@ public final class QueryJob {
                         .setGroupId(conf.get(QueryOptions.GROUP_ID))
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(
-                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
-                                                .LATEST))
+                                        conf.get(QueryOptions.FROM_EARLIEST)
+                                                ? org.apache.kafka.clients.consumer
+                                                        .OffsetResetStrategy.EARLIEST
+                                                : org.apache.kafka.clients.consumer
+                                                        .OffsetResetStrategy.LATEST))
                         .setDeserializer(new KafkaRecordDeserializer());
         if (bounded) {
             builder.setStartingOffsets(OffsetsInitializer.earliest());

@@ -28,6 +28,13 @@ public final class QueryOptions {
                     .stringType()
                     .defaultValue("fhs-query")
                     .withDescription("Kafka consumer group of the query job.");
+    public static final ConfigOption<Boolean> FROM_EARLIEST =
+            ConfigOptions.key("query.from-earliest")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Without committed offsets, answer the topic from its start rather"
+                                    + " than only queries that arrive after the job starts.");
     public static final ConfigOption<Integer> TOP_K =
             ConfigOptions.key("query.top-k")
                     .intType()
