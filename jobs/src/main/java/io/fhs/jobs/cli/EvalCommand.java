@@ -60,6 +60,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--rrf-k", defaultValue = "60", description = "RRF constant (ranks from 1).")
     int rrfK;
 
+    @Option(
+            names = "--weights",
+            defaultValue = "1,1",
+            paramLabel = "DENSE,SPARSE",
+            description = "Hybrid RRF weights; other than 1,1 fuses on the client.")
+    String weights;
+
     @Option(names = "--quantization", defaultValue = "none", description = "none, int8 or binary.")
     String quantization;
 
@@ -198,15 +205,49 @@ final class EvalCommand implements Callable<Integer> {
             all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, rrfK));
             all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, 2));
             all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.DBSF, rrfK));
+            double[] w = weights();
+            // Client-side fusion: with equal weights it must reproduce the server's RRF.
+            all.add(
+                    new Settings(
+                            Mode.HYBRID,
+                            false,
+                            SearchRequest.Fusion.RRF,
+                            rrfK,
+                            w[0],
+                            w[1] * (1 - 1e-9)));
             return all;
         }
-        return List.of(new Settings(Mode.valueOf(mode.toUpperCase(Locale.ROOT)), exact, f, rrfK));
+        double[] w = weights();
+        return List.of(
+                new Settings(
+                        Mode.valueOf(mode.toUpperCase(Locale.ROOT)), exact, f, rrfK, w[0], w[1]));
+    }
+
+    private double[] weights() {
+        String[] parts = weights.split(",");
+        try {
+            if (parts.length == 2) {
+                return new double[] {Double.parseDouble(parts[0]), Double.parseDouble(parts[1])};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "--weights takes two numbers DENSE,SPARSE, e.g. 1,0.5; got '" + weights + "'");
     }
 
     private static String label(Settings s) {
         String base = s.mode().name().toLowerCase(Locale.ROOT);
         if (s.mode() == Mode.HYBRID) {
             base += s.fusion() == SearchRequest.Fusion.RRF ? ", RRF k=" + s.rrfK() : ", DBSF";
+            if (s.weighted()) {
+                base +=
+                        String.format(
+                                Locale.ROOT,
+                                " client w=%.2f/%.2f",
+                                s.denseWeight(),
+                                s.sparseWeight());
+            }
         }
         return s.exact() ? base + ", exact" : base;
     }
@@ -214,12 +255,12 @@ final class EvalCommand implements Callable<Integer> {
     private static void printTable(
             PrintWriter out, Map<String, Metrics.Summary> table, Map<String, Double> seconds) {
         out.printf(
-                "%-22s %8s %8s %8s %8s %8s %8s%n",
+                "%-36s %8s %8s %8s %8s %8s %8s%n",
                 "mode", "NDCG@10", "MRR@10", "MAP@100", "R@100", "queries", "seconds");
         table.forEach(
                 (mode, s) ->
                         out.printf(
-                                "%-22s %8.4f %8.4f %8.4f %8.4f %8d %8.1f%n",
+                                "%-36s %8.4f %8.4f %8.4f %8.4f %8d %8.1f%n",
                                 mode,
                                 s.ndcg10(),
                                 s.mrr10(),

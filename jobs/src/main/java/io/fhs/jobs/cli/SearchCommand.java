@@ -156,7 +156,9 @@ final class SearchCommand implements Callable<Integer> {
                             conf.get(QueryOptions.COLLAPSE),
                             conf.get(QueryOptions.RERANK_TOP_N),
                             quantization.mode(),
-                            conf.get(QueryOptions.DEADLINE));
+                            conf.get(QueryOptions.DEADLINE),
+                            conf.get(QueryOptions.DENSE_WEIGHT),
+                            conf.get(QueryOptions.SPARSE_WEIGHT));
         }
 
         void search(String text) throws Exception {
@@ -179,8 +181,7 @@ final class SearchCommand implements Callable<Integer> {
                                             : sparse.encode(text, Role.QUERY),
                                     0);
             int wanted = rerank ? Math.max(k, plan.rerankTopN()) : k;
-            List<QueryResult.Hit> hits =
-                    plan.hits(searcher.search(plan.request(w, wanted)).get(), wanted);
+            List<QueryResult.Hit> hits = plan.hits(plan.search(searcher, w, wanted).get(), wanted);
             if (reranker != null) {
                 hits = rerank(text, hits);
             }

@@ -49,7 +49,23 @@ public final class EvalRunner implements AutoCloseable {
     }
 
     /** How a mode searches. */
-    public record Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {}
+    public record Settings(
+            Mode mode,
+            boolean exact,
+            SearchRequest.Fusion fusion,
+            int rrfK,
+            double denseWeight,
+            double sparseWeight) {
+
+        public Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
+            this(mode, exact, fusion, rrfK, 1.0, 1.0);
+        }
+
+        /** Weighted RRF runs on the client, over the two lists Qdrant returns. */
+        public boolean weighted() {
+            return mode == Mode.HYBRID && (denseWeight != 1.0 || sparseWeight != 1.0);
+        }
+    }
 
     private final Configuration conf;
     private final QdrantClient client;
@@ -172,7 +188,12 @@ public final class EvalRunner implements AutoCloseable {
                             settings,
                             quantization.query(vectors[i]),
                             sparseVectors == null ? null : sparseVectors.get(i));
-            pending.put(queries.get(i).id(), searcher.search(request));
+            pending.put(
+                    queries.get(i).id(),
+                    settings.weighted()
+                            ? weighted(
+                                    settings, quantization.query(vectors[i]), sparseVectors.get(i))
+                            : searcher.search(request));
         }
         Map<String, List<String>> runs = new LinkedHashMap<>();
         long done = 0;
@@ -181,6 +202,23 @@ public final class EvalRunner implements AutoCloseable {
             progress.accept(++done);
         }
         return runs;
+    }
+
+    private CompletableFuture<List<SearchHit>> weighted(
+            Settings s, float[] denseVector, SparseVector sparseVector) {
+        Settings dense = new Settings(Mode.DENSE, s.exact(), s.fusion(), s.rrfK());
+        Settings sparseOnly = new Settings(Mode.SPARSE, s.exact(), s.fusion(), s.rrfK());
+        return searcher.search(request(dense, denseVector, null))
+                .thenCombine(
+                        searcher.search(request(sparseOnly, null, sparseVector)),
+                        (d, sp) ->
+                                io.fhs.connectors.qdrant.WeightedRrf.fuse(
+                                        d,
+                                        sp,
+                                        s.rrfK(),
+                                        s.denseWeight(),
+                                        s.sparseWeight(),
+                                        CHUNK_DEPTH));
     }
 
     private SearchRequest request(Settings s, float[] denseVector, SparseVector sparseVector) {

@@ -88,7 +88,9 @@ public final class QueryJob {
                         conf.get(QueryOptions.COLLAPSE),
                         conf.get(QueryOptions.RERANK_TOP_N),
                         quantization.mode(),
-                        conf.get(QueryOptions.DEADLINE));
+                        conf.get(QueryOptions.DEADLINE),
+                        conf.get(QueryOptions.DENSE_WEIGHT),
+                        conf.get(QueryOptions.SPARSE_WEIGHT));
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,

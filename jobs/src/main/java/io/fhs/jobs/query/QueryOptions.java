@@ -61,6 +61,18 @@ public final class QueryOptions {
                     .defaultValue(SearchRequest.DEFAULT_RRF_K)
                     .withDescription(
                             "RRF constant, ranks counted from 1 (score = sum 1/(k + rank)).");
+    public static final ConfigOption<Double> DENSE_WEIGHT =
+            ConfigOptions.key("query.dense-weight")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription(
+                            "Weight of the dense list in hybrid RRF; weights other than 1 and 1"
+                                    + " fuse on the client (two searches), as Qdrant's RRF has none.");
+    public static final ConfigOption<Double> SPARSE_WEIGHT =
+            ConfigOptions.key("query.sparse-weight")
+                    .doubleType()
+                    .defaultValue(1.0)
+                    .withDescription("Weight of the sparse list in hybrid RRF.");
     public static final ConfigOption<Boolean> COLLAPSE =
             ConfigOptions.key("query.collapse-documents")
                     .booleanType()
@@ -120,6 +132,18 @@ public final class QueryOptions {
         if (c.get(DEADLINE).isNegative() || c.get(DEADLINE).isZero()) {
             throw new IllegalArgumentException(
                     DEADLINE.key() + " must be a positive duration, got " + c.get(DEADLINE));
+        }
+        for (ConfigOption<Double> w : java.util.List.of(DENSE_WEIGHT, SPARSE_WEIGHT)) {
+            if (!(c.get(w) >= 0) || Double.isInfinite(c.get(w))) {
+                throw new IllegalArgumentException(
+                        w.key() + " must be a finite weight >= 0, got " + c.get(w));
+            }
+        }
+        if ((c.get(DENSE_WEIGHT) != 1.0 || c.get(SPARSE_WEIGHT) != 1.0)
+                && c.get(FUSION) != SearchRequest.Fusion.RRF) {
+            throw new IllegalArgumentException(
+                    "query.dense-weight and query.sparse-weight weigh RRF; query.fusion is "
+                            + c.get(FUSION));
         }
         if (c.get(RERANK) && c.getOptional(RERANK_MODEL).isEmpty()) {
             throw new IllegalArgumentException(

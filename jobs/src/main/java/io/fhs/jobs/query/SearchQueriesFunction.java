@@ -38,8 +38,45 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
             boolean collapse,
             int rerankTopN,
             VectorQuantization.Mode quantization,
-            Duration deadline)
+            Duration deadline,
+            double denseWeight,
+            double sparseWeight)
             implements Serializable {
+
+        /** Weights other than 1 and 1 need client-side fusion: Qdrant's RRF takes none. */
+        public boolean weighted() {
+            return denseWeight != 1.0 || sparseWeight != 1.0;
+        }
+
+        /** Searches {@code w}: one request, or for weighted hybrid fusion two, fused here. */
+        public java.util.concurrent.CompletableFuture<List<SearchHit>> search(
+                QdrantSearcher searcher, QueryWork w, int wanted) {
+            SearchRequest r = request(w, wanted);
+            if (w.query().mode() != SearchRequest.Mode.HYBRID || !weighted()) {
+                return searcher.search(r);
+            }
+            int depth = r.candidateLimit();
+            SearchRequest dense = like(r, SearchRequest.dense(w.dense(), depth));
+            SearchRequest sparse = like(r, SearchRequest.sparse(w.sparse(), depth));
+            return searcher.search(dense)
+                    .thenCombine(
+                            searcher.search(sparse),
+                            (d, sp) ->
+                                    io.fhs.connectors.qdrant.WeightedRrf.fuse(
+                                            d, sp, rrfK, denseWeight, sparseWeight, r.limit()));
+        }
+
+        private SearchRequest like(SearchRequest template, SearchRequest r) {
+            if (template.filter() != null && !template.filter().isEmpty()) {
+                r = r.withFilter(template.filter());
+            }
+            if (template.rescore() != null) {
+                r =
+                        r.withSearchParams(
+                                template.hnswEf(), template.rescore(), template.oversampling());
+            }
+            return r.withPayloadFields(template.payloadFields());
+        }
 
         /** The Qdrant request for an encoded query that wants {@code wanted} hits. */
         public SearchRequest request(QueryWork w, int wanted) {
@@ -123,7 +160,7 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
         }
         long start = System.nanoTime();
         int wanted = Math.max(w.query().topK(), w.query().rerank() ? plan.rerankTopN() : 0);
-        searcher.search(plan.request(w, wanted))
+        plan.search(searcher, w, wanted)
                 .whenComplete(
                         (hits, error) -> {
                             long ms = (System.nanoTime() - start) / 1_000_000;
