@@ -73,6 +73,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--rerank", description = "Rerank with a cross-encoder (needs a model).")
     boolean rerank;
 
+    @Option(
+            names = "--rerank-top-n",
+            defaultValue = "20",
+            description = "Documents the cross-encoder reorders (default: ${DEFAULT-VALUE}).")
+    int rerankTopN;
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -84,10 +90,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rerank) {
+        String rerankModel = overrides.get(io.fhs.jobs.query.QueryOptions.RERANK_MODEL.key());
+        if (rerank && rerankModel == null) {
             throw new IllegalArgumentException(
-                    "--rerank needs a cross-encoder model, and none is configured for eval yet;"
-                            + " evaluate without --rerank");
+                    "--rerank needs a cross-encoder: -D model.rerank=DIR (an ONNX export, see"
+                            + " README)");
         }
         PrintWriter out = spec.commandLine().getOut();
         List<TextRecord> corpus = JsonLines.read(file("corpus.jsonl"));
@@ -122,6 +129,17 @@ final class EvalCommand implements Callable<Integer> {
                 Progress.done();
                 table.put(label(s), Metrics.Summary.of(run, qrels));
                 seconds.put(label(s), (System.nanoTime() - t) / 1e9);
+                if (rerank) {
+                    long r = System.nanoTime();
+                    try (io.fhs.operators.rerank.CrossEncoder encoder =
+                            new io.fhs.operators.rerank.CrossEncoder(
+                                    io.fhs.operators.model.ModelLocator.resolve(rerankModel))) {
+                        var reranked = runner.rerank(queries, run, encoder, rerankTopN);
+                        String label = label(s) + ", rerank top " + rerankTopN;
+                        table.put(label, Metrics.Summary.of(reranked, qrels));
+                        seconds.put(label, (System.nanoTime() - r) / 1e9);
+                    }
+                }
             }
             if (modes != null && "none".equals(quantization)) {
                 long t = System.nanoTime();

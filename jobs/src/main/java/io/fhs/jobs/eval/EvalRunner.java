@@ -73,6 +73,8 @@ public final class EvalRunner implements AutoCloseable {
     private final SparseEncoder sparse;
     private final QdrantSearcher searcher;
     private VectorQuantization quantization = VectorQuantization.none();
+    // A document's text for reranking: its first-seen (best-ranked) chunk in any search.
+    private final Map<String, String> bestChunkText = new java.util.HashMap<>();
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
@@ -198,7 +200,12 @@ public final class EvalRunner implements AutoCloseable {
         Map<String, List<String>> runs = new LinkedHashMap<>();
         long done = 0;
         for (Map.Entry<String, CompletableFuture<List<SearchHit>>> e : pending.entrySet()) {
-            runs.put(e.getKey(), collapse(e.getValue().get()));
+            List<SearchHit> hits = e.getValue().get();
+            runs.put(e.getKey(), collapse(hits));
+            for (SearchHit h : hits) {
+                Object text = h.payload().get("text");
+                bestChunkText.putIfAbsent(h.docId(), text == null ? "" : text.toString());
+            }
             progress.accept(++done);
         }
         return runs;
@@ -236,7 +243,39 @@ public final class EvalRunner implements AutoCloseable {
         if (quantization.mode() == VectorQuantization.Mode.BINARY) {
             r = r.withSearchParams(128, true, 3.0);
         }
-        return r.withPayloadFields(List.of("doc_id"));
+        return r.withPayloadFields(List.of("doc_id", "text"));
+    }
+
+    /**
+     * Reorders each query's top {@code topN} documents by a cross-encoder's score of the query and
+     * the document's best chunk (one predict call per query); documents below stay as they were.
+     */
+    public Map<String, List<String>> rerank(
+            List<TextRecord> queries,
+            Map<String, List<String>> runs,
+            io.fhs.operators.rerank.CrossEncoder encoder,
+            int topN) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (TextRecord q : queries) {
+            List<String> ranked = runs.getOrDefault(q.id(), List.of());
+            List<String> top = new ArrayList<>(ranked.subList(0, Math.min(topN, ranked.size())));
+            List<io.fhs.operators.rerank.CrossEncoder.TextPair> pairs = new ArrayList<>();
+            for (String doc : top) {
+                pairs.add(
+                        new io.fhs.operators.rerank.CrossEncoder.TextPair(
+                                q.text(), bestChunkText.getOrDefault(doc, "")));
+            }
+            float[] scores = pairs.isEmpty() ? new float[0] : encoder.predict(pairs);
+            Map<String, Float> byDoc = new java.util.HashMap<>();
+            for (int i = 0; i < top.size(); i++) {
+                byDoc.put(top.get(i), scores[i]);
+            }
+            top.sort(java.util.Comparator.comparing((String d) -> byDoc.get(d)).reversed());
+            List<String> merged = new ArrayList<>(top);
+            merged.addAll(ranked.subList(top.size(), ranked.size()));
+            out.put(q.id(), merged);
+        }
+        return out;
     }
 
     /** Brute-force cosine over the stored vectors: the reference for exact dense search. */
