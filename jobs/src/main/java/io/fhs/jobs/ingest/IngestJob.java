@@ -63,7 +63,7 @@ public final class IngestJob {
         DataStream<ChunkRecord> chunks =
                 documents
                         .keyBy(DocumentEvent::docId)
-                        .process(new VersionGate())
+                        .process(new VersionGate(conf.get(IngestOptions.DELETE_UNSEEN_TAILS)))
                         .name("version-gate")
                         .uid("version-gate")
                         .flatMap(

@@ -147,6 +147,17 @@ public final class IngestOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription("Keep each chunk's text in the point payload.");
+    public static final ConfigOption<Boolean> DELETE_UNSEEN_TAILS =
+            ConfigOptions.key("ingest.delete-unseen-tails")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Also delete chunks beyond a document's new chunk count when this job"
+                                    + " has not seen the document before. Needed when the job"
+                                    + " starts without its state (no checkpoint or savepoint) on"
+                                    + " a collection that already has points, or a document that"
+                                    + " shrank keeps its old tail; costs one delete per new"
+                                    + " document.");
     public static final ConfigOption<Integer> MAX_DOCUMENT_BYTES =
             ConfigOptions.key("ingest.max-document-bytes")
                     .intType()

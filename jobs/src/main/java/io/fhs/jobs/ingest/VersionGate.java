@@ -17,11 +17,26 @@ import org.apache.flink.util.Collector;
 public final class VersionGate extends KeyedProcessFunction<String, DocumentEvent, DocumentEvent> {
     private static final long serialVersionUID = 1L;
 
+    private final boolean unseenMayBeIndexed;
+
     private transient ValueState<Long> version;
     private transient ValueState<String> contentHash;
     private transient ValueState<String> metadata;
     private transient Counter outOfOrder;
     private transient Counter unchanged;
+
+    public VersionGate() {
+        this(false);
+    }
+
+    /**
+     * @param unseenMayBeIndexed a document this job has no state for may still have points from an
+     *     earlier job (one started without its state on a filled collection): treat it as replacing
+     *     them, so chunks beyond its new count are deleted
+     */
+    public VersionGate(boolean unseenMayBeIndexed) {
+        this.unseenMayBeIndexed = unseenMayBeIndexed;
+    }
 
     @Override
     public void open(OpenContext context) {
@@ -65,6 +80,6 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
         }
         contentHash.update(hash);
         metadata.update(meta);
-        out.collect(event.replacingExisting(previous != null));
+        out.collect(event.replacingExisting(previous != null || unseenMayBeIndexed));
     }
 }

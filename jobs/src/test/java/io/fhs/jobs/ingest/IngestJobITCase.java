@@ -174,6 +174,34 @@ class IngestJobITCase {
     }
 
     @Test
+    void aJobWithoutStateDeletesTheOldTailOfAShrunkDocumentWhenAskedTo() throws Exception {
+        String words = String.join(" ", Collections.nCopies(1_000, "stream search index"));
+        String shorter = String.join(" ", Collections.nCopies(300, "river"));
+        // The first job indexes the long version; later jobs start without its state.
+        Configuration first = IngestHarness.conf("tails-1", "tails", QDRANT.connection(), KAFKA);
+        IngestHarness.produce(
+                KAFKA, "tails-1", List.of(IngestHarness.record("tails-1", "T", doc("T", words))));
+        IngestHarness.runBounded(first, QDRANT.connection(), 1);
+        long before = count("tails", "T");
+        assertThat(before).isGreaterThan(2);
+
+        Configuration blind = IngestHarness.conf("tails-2", "tails", QDRANT.connection(), KAFKA);
+        IngestHarness.produce(
+                KAFKA, "tails-2", List.of(IngestHarness.record("tails-2", "T", doc("T", shorter))));
+        IngestHarness.runBounded(blind, QDRANT.connection(), 1);
+        assertThat(count("tails", "T"))
+                .as("without the option the old tail stays")
+                .isEqualTo(before);
+
+        Configuration told = IngestHarness.conf("tails-3", "tails", QDRANT.connection(), KAFKA);
+        told.set(IngestOptions.DELETE_UNSEEN_TAILS, true);
+        IngestHarness.produce(
+                KAFKA, "tails-3", List.of(IngestHarness.record("tails-3", "T", doc("T", shorter))));
+        IngestHarness.runBounded(told, QDRANT.connection(), 1);
+        assertThat(count("tails", "T")).isEqualTo(2);
+    }
+
+    @Test
     void updatesDeletesTombstonesAndLateVersions() throws Exception {
         String topic = "updates";
         Configuration conf = IngestHarness.conf(topic, "updates", QDRANT.connection(), KAFKA);
