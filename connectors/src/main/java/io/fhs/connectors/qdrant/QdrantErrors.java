@@ -19,7 +19,7 @@ public final class QdrantErrors {
 
     private QdrantErrors() {}
 
-    static boolean isTransient(Throwable t) {
+    public static boolean isTransient(Throwable t) {
         Status status = status(t);
         // Failures without a gRPC status are connection-level (channel shut down, I/O errors).
         return status == null || TRANSIENT.contains(status.getCode());

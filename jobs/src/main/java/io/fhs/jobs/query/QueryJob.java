@@ -2,7 +2,6 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
-import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.QuantizationSetup;
@@ -44,71 +43,43 @@ public final class QueryJob {
             Sink<QueryResult> results,
             Configuration conf,
             VectorQuantization quantization) {
-        QueryOptions.validate(conf);
-        if (quantization.mode() == VectorQuantization.Mode.INT8
-                && conf.get(QueryOptions.FUSION) == SearchRequest.Fusion.DBSF) {
-            // Measured on CACM: hybrid NDCG@10 0.25 with DBSF against 0.54 with RRF.
-            throw new IllegalArgumentException(
-                    QueryOptions.FUSION.key()
-                            + " DBSF misranks int8 collections, whose Euclid distances it"
-                            + " normalises the wrong way up; use RRF");
-        }
+        QuerySettings settings = QuerySettings.from(conf, quantization);
         env.getConfig().enableObjectReuse();
-        int capacity = conf.get(QueryOptions.CAPACITY);
+        int capacity = settings.capacity();
+        // Encoding and reranking wait for their batch and the queries ahead of it; the search
+        // stage answers at its own deadline, so its operator timeout is only a backstop.
+        long stageTimeout = settings.deadline().toMillis() * 4;
         DataStream<QueryWork> parsed =
                 queries.process(
                                 new ParseQueries(
                                         new QueryParser(
-                                                conf.get(QueryOptions.TOP_K),
-                                                conf.get(QueryOptions.MODE),
-                                                conf.get(QueryOptions.RERANK))))
+                                                settings.topK(),
+                                                settings.mode(),
+                                                settings.rerank())))
                         .name("parse")
                         .uid("parse");
         DataStream<QueryWork> encoded =
                 AsyncDataStream.unorderedWait(
                                 parsed,
-                                new EncodeQueriesFunction(
-                                        conf.get(IngestOptions.DENSE_MODEL),
-                                        conf.get(IngestOptions.SPARSE_MODEL),
-                                        conf.get(IngestOptions.BM25_AVG_LEN),
-                                        quantization,
-                                        conf.get(QueryOptions.BATCH_SIZE),
-                                        conf.get(QueryOptions.MAX_WAIT)),
-                                conf.get(QueryOptions.DEADLINE).toMillis() * 4,
+                                new EncodeQueriesFunction(settings),
+                                stageTimeout,
                                 TimeUnit.MILLISECONDS,
                                 capacity)
                         .name("encode")
                         .uid("encode");
-        SearchQueriesFunction.Plan plan =
-                new SearchQueriesFunction.Plan(
-                        conf.get(IngestOptions.COLLECTION),
-                        conf.get(QueryOptions.CANDIDATES),
-                        conf.get(QueryOptions.FUSION),
-                        conf.get(QueryOptions.RRF_K),
-                        conf.get(QueryOptions.COLLAPSE),
-                        conf.get(QueryOptions.RERANK_TOP_N),
-                        quantization.mode(),
-                        conf.get(QueryOptions.DEADLINE),
-                        conf.get(QueryOptions.DENSE_WEIGHT),
-                        conf.get(QueryOptions.SPARSE_WEIGHT));
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,
-                                new SearchQueriesFunction(IngestJob.qdrant(conf), plan),
-                                conf.get(QueryOptions.DEADLINE).toMillis(),
+                                new SearchQueriesFunction(IngestJob.qdrant(conf), settings),
+                                settings.deadline().toMillis() + 1000,
                                 TimeUnit.MILLISECONDS,
                                 capacity)
                         .name("search")
                         .uid("search");
         AsyncDataStream.unorderedWait(
                         searched,
-                        new RerankFunction(
-                                conf.getOptional(QueryOptions.RERANK_MODEL).orElse(null),
-                                conf.get(QueryOptions.RERANK_TOP_N),
-                                conf.get(QueryOptions.RETURN_TEXT),
-                                conf.get(QueryOptions.BATCH_SIZE),
-                                conf.get(QueryOptions.MAX_WAIT)),
-                        conf.get(QueryOptions.DEADLINE).toMillis() * 4,
+                        new RerankFunction(settings),
+                        stageTimeout,
                         TimeUnit.MILLISECONDS,
                         capacity)
                 .name("rerank")

@@ -14,16 +14,44 @@ public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timi
         implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One ranked document: its best chunk and scores. */
+    /**
+     * One ranked hit (with collapsing, a document at its best chunk).
+     *
+     * @param score the search's score: the fused score for hybrid searches
+     * @param denseScore the dense similarity, where the search returned it (dense mode, and hybrid
+     *     fused on the client); else null
+     * @param sparseScore the sparse score, where the search returned it; else null
+     * @param rerankScore the cross-encoder's score when the query was reranked; else null
+     */
     public record Hit(
             String docId,
             int chunk,
             float score,
+            Float denseScore,
+            Float sparseScore,
             Float rerankScore,
             String title,
             String text,
             Object metadata)
-            implements Serializable {}
+            implements Serializable {
+
+        public Hit withRerankScore(float s) {
+            return new Hit(docId, chunk, score, denseScore, sparseScore, s, title, text, metadata);
+        }
+
+        public Hit withoutText() {
+            return new Hit(
+                    docId,
+                    chunk,
+                    score,
+                    denseScore,
+                    sparseScore,
+                    rerankScore,
+                    title,
+                    null,
+                    metadata);
+        }
+    }
 
     public static QueryResult failed(String queryId, String error, Map<String, Long> timings) {
         return new QueryResult(queryId, List.of(), timings, error);
@@ -38,6 +66,12 @@ public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timi
             n.put("doc_id", h.docId());
             n.put("chunk", h.chunk());
             n.put("score", h.score());
+            if (h.denseScore() != null) {
+                n.put("dense_score", h.denseScore());
+            }
+            if (h.sparseScore() != null) {
+                n.put("sparse_score", h.sparseScore());
+            }
             if (h.rerankScore() != null) {
                 n.put("rerank_score", h.rerankScore());
             }

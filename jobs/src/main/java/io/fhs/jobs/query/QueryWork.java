@@ -98,6 +98,22 @@ public record QueryWork(
                 receivedMillis);
     }
 
+    /** The same work, its search having taken {@code ms}. */
+    public QueryWork withSearchMs(long ms) {
+        return new QueryWork(
+                query,
+                queryId,
+                error,
+                dense,
+                sparseIndices,
+                sparseValues,
+                hits,
+                encodeMs,
+                ms,
+                rerankMs,
+                receivedMillis);
+    }
+
     public SparseVector sparse() {
         return sparseIndices == null ? null : new SparseVector(sparseIndices, sparseValues);
     }

@@ -88,13 +88,21 @@ class QueryParserTest {
                         "q1",
                         List.of(
                                 new QueryResult.Hit(
-                                        "D1", 2, 0.5f, 0.25f, "T", "body", Map.of("a", 1))),
+                                        "D1",
+                                        2,
+                                        0.5f,
+                                        0.75f,
+                                        null,
+                                        0.25f,
+                                        "T",
+                                        "body",
+                                        Map.of("a", 1))),
                         new java.util.LinkedHashMap<>(Map.of("total", 3L)),
                         null);
         assertThat(r.toJson())
                 .isEqualTo(
                         "{\"query_id\":\"q1\",\"hits\":[{\"doc_id\":\"D1\",\"chunk\":2,\"score\":0.5,"
-                                + "\"rerank_score\":0.25,\"title\":\"T\",\"text\":\"body\",\"metadata\":{\"a\":1}}],"
+                                + "\"dense_score\":0.75,\"rerank_score\":0.25,\"title\":\"T\",\"text\":\"body\",\"metadata\":{\"a\":1}}],"
                                 + "\"timings_ms\":{\"total\":3}}");
     }
 }
