@@ -16,6 +16,7 @@ import io.fhs.jobs.eval.EvalRunner;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
+import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.Bm25Encoder;
 import io.fhs.operators.sparse.Bm25Options;
 import io.qdrant.client.QdrantClient;
@@ -205,7 +206,110 @@ class QueryJobITCase {
 
     @Test
     @Order(3)
-    void withQdrantDownEveryQueryStillGetsAnErrorResult() throws Exception {
+    void collapsingGivesDistinctDocumentsAtTheirBestChunksScore() throws Exception {
+        // CACM records fit one chunk; documents of eight records each span several.
+        List<TextRecord> corpus = JsonLines.read(CACM.resolve("corpus.jsonl"));
+        List<TextRecord> longDocs = new ArrayList<>();
+        for (int d = 0; d < 12; d++) {
+            StringBuilder text = new StringBuilder();
+            for (TextRecord r : corpus.subList(600 + d * 8, 608 + d * 8)) {
+                text.append(r.fullText()).append(' ');
+            }
+            longDocs.add(new TextRecord("LONG-" + d, "Long " + d, text.toString()));
+        }
+        Configuration conf = base("unused");
+        conf.set(IngestOptions.COLLECTION, "long-docs");
+        try (EvalRunner runner = new EvalRunner(conf)) {
+            assertThat(runner.ingest(longDocs, -1, n -> {})).isGreaterThan(24);
+        }
+        for (SearchRequest.Mode mode : SearchRequest.Mode.values()) {
+            Configuration chunks = conf.clone();
+            chunks.set(QueryOptions.COLLAPSE, false);
+            List<QueryResult.Hit> all;
+            try (QueryEngine engine = QueryEngine.open(chunks)) {
+                all = engine.run(engine.query("c", "computer programs", mode, 40, false)).hits();
+            }
+            if (mode != SearchRequest.Mode.SPARSE) {
+                // BM25 describes each document once (on its first chunk); dense, every chunk.
+                assertThat(all).as(mode + ": chunks").hasSize(40);
+                assertThat(all.stream().map(QueryResult.Hit::docId).distinct().count())
+                        .as(mode + ": several chunks of one document among the chunk hits")
+                        .isLessThan(all.size());
+            }
+            List<QueryResult.Hit> docs;
+            try (QueryEngine engine = QueryEngine.open(conf)) {
+                docs = engine.run(engine.query("c", "computer programs", mode, 5, false)).hits();
+            }
+            assertThat(docs).as(mode.toString()).hasSize(5);
+            assertThat(docs.stream().map(QueryResult.Hit::docId).distinct()).hasSize(5);
+            for (QueryResult.Hit doc : docs) {
+                QueryResult.Hit best =
+                        all.stream().filter(h -> h.docId().equals(doc.docId())).findFirst().get();
+                assertThat(doc.score())
+                        .as(mode + " " + doc.docId())
+                        .isCloseTo(best.score(), offset(1e-6f));
+                assertThat(all.stream().filter(h -> h.docId().equals(doc.docId())))
+                        .allSatisfy(h -> assertThat(h.score()).isLessThanOrEqualTo(doc.score()));
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void hitsReportTheDenseAndSparseScoresTheSearchReturned() throws Exception {
+        Configuration conf = base("unused");
+        conf.set(QueryOptions.COLLAPSE, false);
+        Map<String, Float> denseScores = new LinkedHashMap<>();
+        Map<String, Float> sparseScores = new LinkedHashMap<>();
+        String text = "parallel processing of linear equations";
+        try (QueryEngine engine = QueryEngine.open(conf)) {
+            for (QueryResult.Hit h :
+                    engine.run(engine.query("d", text, SearchRequest.Mode.DENSE, 100, false))
+                            .hits()) {
+                assertThat(h.denseScore()).isEqualTo(h.score());
+                assertThat(h.sparseScore()).isNull();
+                denseScores.put(h.docId() + "#" + h.chunk(), h.score());
+            }
+            for (QueryResult.Hit h :
+                    engine.run(engine.query("s", text, SearchRequest.Mode.SPARSE, 100, false))
+                            .hits()) {
+                assertThat(h.sparseScore()).isEqualTo(h.score());
+                sparseScores.put(h.docId() + "#" + h.chunk(), h.score());
+            }
+            // Server-side fusion returns the fused score only.
+            assertThat(engine.run(engine.query("h", text)).hits())
+                    .allSatisfy(h -> assertThat(h.denseScore()).isNull());
+        }
+        conf.set(QueryOptions.DENSE_WEIGHT, 2.0);
+        try (QueryEngine engine = QueryEngine.open(conf)) {
+            List<QueryResult.Hit> hits = engine.run(engine.query("w", text)).hits();
+            assertThat(hits).hasSize(10);
+            assertThat(hits)
+                    .anySatisfy(
+                            h -> {
+                                assertThat(h.denseScore()).isNotNull();
+                                assertThat(h.sparseScore()).isNotNull();
+                            });
+            for (QueryResult.Hit h : hits) {
+                String key = h.docId() + "#" + h.chunk();
+                assertThat(h.denseScore() != null || h.sparseScore() != null).as(key).isTrue();
+                if (h.denseScore() != null) {
+                    assertThat(h.denseScore())
+                            .as(key)
+                            .isCloseTo(denseScores.get(key), offset(1e-5f));
+                }
+                if (h.sparseScore() != null) {
+                    assertThat(h.sparseScore())
+                            .as(key)
+                            .isCloseTo(sparseScores.get(key), offset(1e-4f));
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void withQdrantDownEveryQueryGetsAnErrorResultAtTheDeadline() throws Exception {
         QDRANT.kill();
         try {
             Configuration conf = base("down-queries");
@@ -214,12 +318,29 @@ class QueryJobITCase {
             for (int i = 0; i < 5; i++) {
                 values.add("{\"query_id\": \"q" + i + "\", \"text\": \"compilers\"}");
             }
-            // The job reads the stored quantization when it is built, so build it while up.
             Map<String, JsonNode> results = run(conf, values, 5);
             assertThat(results).hasSize(5);
             for (JsonNode r : results.values()) {
-                assertThat(r.get("error").asText()).containsAnyOf("deadline", "search failed");
+                // Retried until the deadline, not given up at the first refusal.
+                assertThat(r.get("error").asText())
+                        .startsWith("search deadline of 2000 ms exceeded after")
+                        .contains("last error: UNAVAILABLE");
                 assertThat(r.get("hits")).isEmpty();
+                assertThat(r.get("timings_ms").get("search").asLong()).isEqualTo(2000);
+                assertThat(r.get("timings_ms").get("total").asLong()).isGreaterThanOrEqualTo(2000);
+            }
+            // The engine alone answers the same way.
+            conf.set(QueryOptions.DEADLINE, Duration.ofMillis(800));
+            try (QueryEngine engine =
+                    QueryEngine.open(
+                            QuerySettings.from(conf, VectorQuantization.none()),
+                            QDRANT.connection())) {
+                long start = System.nanoTime();
+                QueryResult r = engine.run(engine.query("e1", "compilers"));
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertThat(r.error()).startsWith("search deadline of 800 ms exceeded after");
+                assertThat(r.hits()).isEmpty();
+                assertThat(ms).isBetween(800L, 5000L);
             }
         } finally {
             QDRANT.restart();
@@ -242,8 +363,7 @@ class QueryJobITCase {
         env.setParallelism(1);
         if (topic.startsWith("down")) {
             // Qdrant is down: the stored quantization cannot be read, so pass none explicitly.
-            QueryJob.buildWithQuantization(
-                    env, conf, io.fhs.operators.quantize.VectorQuantization.none());
+            QueryJob.buildWithQuantization(env, conf, VectorQuantization.none());
         } else {
             QueryJob.buildFromKafka(env, conf, true);
         }

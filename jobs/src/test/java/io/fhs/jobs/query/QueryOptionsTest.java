@@ -1,0 +1,125 @@
+package io.fhs.jobs.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.config.YamlConfig;
+import io.fhs.operators.quantize.VectorQuantization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class QueryOptionsTest {
+    static final Path CONF = Path.of(System.getProperty("fhs.root", ".."), "conf");
+
+    @Test
+    void theShippedConfigGivesTheDocumentedDefaults() {
+        Configuration c = YamlConfig.load(CONF.resolve("query.yaml"), Map.of());
+        QuerySettings s = QuerySettings.from(c, VectorQuantization.none());
+        assertThat(s.collection()).isEqualTo("documents");
+        assertThat(s.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
+        assertThat(s.topK()).isEqualTo(10);
+        assertThat(s.candidates()).isEqualTo(100);
+        assertThat(s.fusion()).isEqualTo(SearchRequest.Fusion.RRF);
+        assertThat(s.rrfK()).isEqualTo(60);
+        assertThat(s.rerank()).isFalse();
+        assertThat(s.rerankModel()).isNull();
+        assertThat(s.rerankTopN()).isEqualTo(20);
+        assertThat(s.collapse()).isTrue();
+        assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.weighted()).isFalse();
+    }
+
+    /** Search must read the collection ingest wrote, encoded by the same models. */
+    @Test
+    void sharedKeysEqualThoseOfTheIngestConfig() throws Exception {
+        Map<String, String> ingest = keys(CONF.resolve("ingest.yaml"));
+        Map<String, String> query = keys(CONF.resolve("query.yaml"));
+        for (String k :
+                List.of(
+                        "kafka.bootstrap-servers",
+                        "qdrant.url",
+                        "qdrant.collection",
+                        "model.dense",
+                        "model.sparse",
+                        "model.bm25.avg-len",
+                        "model.sparse.scope")) {
+            assertThat(query.get(k)).as(k).isNotNull().isEqualTo(ingest.get(k));
+        }
+    }
+
+    private static Map<String, String> keys(Path yaml) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(yaml)) {
+            int colon = line.indexOf(": ");
+            if (!line.startsWith("#") && colon > 0) {
+                out.put(line.substring(0, colon).strip(), line.substring(colon + 2).strip());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void badValuesFailEarlyNamingTheOption() {
+        Map<String, String> cases =
+                Map.of(
+                        "query.top-k=0", "query.top-k must be >= 1, got 0",
+                        "query.deadline=0 s",
+                                "query.deadline must be a positive duration, got PT0S",
+                        "query.rerank=true",
+                                "query.rerank is true but model.rerank names no cross-encoder",
+                        "query.sparse-weight=-1",
+                                "query.sparse-weight must be a finite weight >= 0, got -1.0");
+        cases.forEach(
+                (override, message) -> {
+                    String[] kv = override.split("=", 2);
+                    Configuration c = YamlConfig.load(null, Map.of(kv[0], kv[1]));
+                    assertThatThrownBy(() -> QuerySettings.from(c, VectorQuantization.none()))
+                            .as(override)
+                            .hasMessage(message);
+                });
+        Configuration dbsf = YamlConfig.load(null, Map.of("query.fusion", "DBSF"));
+        assertThatThrownBy(
+                        () ->
+                                QuerySettings.from(
+                                        dbsf,
+                                        VectorQuantization.int8(
+                                                io.fhs.operators.quantize.Int8Calibration.fit(
+                                                        List.of(
+                                                                new float[] {0f, 1f},
+                                                                new float[] {1f, 0f})))))
+                .hasMessageContaining("query.fusion DBSF misranks int8 collections");
+    }
+
+    @Test
+    void collapsingKeepsEachDocumentsBestChunkInRankOrder() {
+        List<QueryResult.Hit> chunks =
+                List.of(
+                        hit("A", 2, 0.9f),
+                        hit("B", 0, 0.8f),
+                        hit("A", 0, 0.7f),
+                        hit("C", 1, 0.6f),
+                        hit("B", 3, 0.5f),
+                        hit("D", 0, 0.4f));
+        List<QueryResult.Hit> docs = QueryEngine.collapse(chunks, 3);
+        assertThat(docs)
+                .extracting(QueryResult.Hit::docId, QueryResult.Hit::chunk, QueryResult.Hit::score)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("A", 2, 0.9f),
+                        org.assertj.core.groups.Tuple.tuple("B", 0, 0.8f),
+                        org.assertj.core.groups.Tuple.tuple("C", 1, 0.6f));
+        assertThat(QueryEngine.collapse(chunks, 10))
+                .extracting(QueryResult.Hit::docId)
+                .containsExactly("A", "B", "C", "D");
+    }
+
+    private static QueryResult.Hit hit(String doc, int chunk, float score) {
+        return new QueryResult.Hit(doc, chunk, score, null, null, null, null, null, null);
+    }
+}
