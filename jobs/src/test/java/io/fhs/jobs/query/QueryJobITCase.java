@@ -122,6 +122,7 @@ class QueryJobITCase {
                                 assertThat(results.get(k).get("error").asText())
                                         .startsWith("malformed JSON"));
 
+        Map<String, List<Long>> timings = new LinkedHashMap<>();
         try (QdrantClient client = QDRANT.connection().open();
                 DenseEncoder dense = DenseEncoder.open("all-MiniLM-L6-v2");
                 Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
@@ -136,6 +137,8 @@ class QueryJobITCase {
                 assertThat(r.get("hits")).hasSize(10);
                 for (String t : List.of("encode", "search", "rerank", "total")) {
                     assertThat(r.get("timings_ms").get(t).asLong()).isGreaterThanOrEqualTo(0);
+                    timings.computeIfAbsent(t, x -> new ArrayList<>())
+                            .add(r.get("timings_ms").get(t).asLong());
                 }
                 List<SearchHit> direct =
                         searcher.search(
@@ -174,6 +177,14 @@ class QueryJobITCase {
                 }
             }
         }
+        // For the record (not asserted): per-stage milliseconds over the 52 queries.
+        timings.forEach(
+                (stage, ms) -> {
+                    List<Long> sorted = ms.stream().sorted().toList();
+                    System.out.printf(
+                            "query timings_ms.%s: p50 %d, max %d%n",
+                            stage, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+                });
     }
 
     @Test
@@ -206,6 +217,68 @@ class QueryJobITCase {
 
     @Test
     @Order(3)
+    void terminalSearchPrintsTheEnginesRankingAndAPromptReadsUntilQuit() throws Exception {
+        String[] common = {
+            "--config",
+            Path.of(System.getProperty("fhs.root", ".."), "conf", "query.yaml").toString(),
+            "-D",
+            "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
+            "-D",
+            "qdrant.collection=" + COLLECTION
+        };
+        String out = cli("", common, "--top-k", "3", "time", "sharing", "systems");
+        assertThat(out).contains("3 hits for \"time sharing systems\" (hybrid;");
+        List<String> ranked = out.lines().filter(l -> l.matches(" ?\\d+\\. .*")).toList();
+        assertThat(ranked).hasSize(3);
+        List<QueryResult.Hit> expected;
+        try (QueryEngine engine = QueryEngine.open(base("unused"))) {
+            expected =
+                    engine.run(
+                                    engine.query(
+                                            "t",
+                                            "time sharing systems",
+                                            SearchRequest.Mode.HYBRID,
+                                            3,
+                                            false))
+                            .hits();
+        }
+        for (int i = 0; i < 3; i++) {
+            QueryResult.Hit h = expected.get(i);
+            assertThat(ranked.get(i))
+                    .startsWith(String.format(java.util.Locale.ROOT, " %d. %.4f", i + 1, h.score()))
+                    .contains(h.docId() + "#" + h.chunk());
+        }
+        // Not a terminal: query terms (stemmed) in brackets rather than ANSI bold.
+        assertThat(out).containsAnyOf("[time]", "[Time]", "[shar", "[Shar", "[system", "[System");
+        assertThat(out).doesNotContain("\u001b[");
+
+        String prompt = cli("compilers\n\n:q\nnot searched\n", common, "--mode", "dense");
+        assertThat(prompt).contains("search> ").contains("10 hits for \"compilers\" (dense;");
+        assertThat(prompt).doesNotContain("not searched");
+        assertThat(prompt.split("search> ", -1)).hasSize(4);
+    }
+
+    static String cli(String stdin, String[] common, String... args) {
+        picocli.CommandLine cli = io.fhs.jobs.cli.Fhs.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        java.io.InputStream original = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            List<String> all = new ArrayList<>(List.of("search"));
+            all.addAll(List.of(common));
+            all.addAll(List.of(args));
+            assertThat(cli.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
+            return out.toString();
+        } finally {
+            System.setIn(original);
+        }
+    }
+
+    @Test
+    @Order(4)
     void collapsingGivesDistinctDocumentsAtTheirBestChunksScore() throws Exception {
         // CACM records fit one chunk; documents of eight records each span several.
         List<TextRecord> corpus = JsonLines.read(CACM.resolve("corpus.jsonl"));
@@ -255,7 +328,7 @@ class QueryJobITCase {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void hitsReportTheDenseAndSparseScoresTheSearchReturned() throws Exception {
         Configuration conf = base("unused");
         conf.set(QueryOptions.COLLAPSE, false);
@@ -308,7 +381,7 @@ class QueryJobITCase {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void withQdrantDownEveryQueryGetsAnErrorResultAtTheDeadline() throws Exception {
         QDRANT.kill();
         try {
