@@ -34,7 +34,10 @@ class QueryParserTest {
         assertThat(r.topK()).isEqualTo(3);
         assertThat(r.mode()).isEqualTo(SearchRequest.Mode.DENSE);
         assertThat(r.rerank()).isTrue();
-        assertThat(r.filter()).containsExactlyEntriesOf(Map.of("lang", "en", "year", "1974"));
+        assertThat(r.filter())
+                .containsExactly(
+                        org.assertj.core.api.Assertions.entry("lang", "en"),
+                        org.assertj.core.api.Assertions.entry("year", "1974"));
     }
 
     @Test
