@@ -3,6 +3,7 @@ package io.fhs.jobs.query;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.QuantizationSetup;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
@@ -56,8 +57,7 @@ public final class QueryEngine implements AutoCloseable {
         VectorQuantization quantization;
         try (QdrantClient client = qdrant.open()) {
             quantization =
-                    QuantizationSetup.stored(
-                                    client, conf.get(io.fhs.jobs.ingest.IngestOptions.COLLECTION))
+                    QuantizationSetup.stored(client, conf.get(IngestOptions.COLLECTION))
                             .orElse(VectorQuantization.none());
         }
         return open(QuerySettings.from(conf, quantization), qdrant);
