@@ -19,7 +19,6 @@ import io.fhs.operators.rerank.CrossEncoder;
 import io.fhs.operators.sparse.Bm25Encoder;
 import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.sparse.SparseEncoder;
-import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -80,18 +79,9 @@ final class SearchCommand implements Callable<Integer> {
                     "--rerank needs a cross-encoder: set -D model.rerank=DIR (see README)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        String sparseModel = conf.get(IngestOptions.SPARSE_MODEL);
         try (QdrantClient client = IngestJob.qdrant(conf).open();
                 DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-                SparseEncoder sparse =
-                        "none".equalsIgnoreCase(sparseModel)
-                                ? null
-                                : SparseEncoders.open(
-                                        sparseModel,
-                                        dense.options(),
-                                        Bm25Options.defaults()
-                                                .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
-                                        0);
+                SparseEncoder sparse = IngestJob.openSparse(conf, dense.options());
                 CrossEncoder reranker =
                         rerank ? new CrossEncoder(ModelLocator.resolve(rerankModel)) : null;
                 QdrantSearcher searcher =
@@ -147,18 +137,7 @@ final class SearchCommand implements Callable<Integer> {
             this.searcher = searcher;
             this.quantization = quantization;
             this.out = out;
-            this.plan =
-                    new SearchQueriesFunction.Plan(
-                            conf.get(IngestOptions.COLLECTION),
-                            conf.get(QueryOptions.CANDIDATES),
-                            conf.get(QueryOptions.FUSION),
-                            conf.get(QueryOptions.RRF_K),
-                            conf.get(QueryOptions.COLLAPSE),
-                            conf.get(QueryOptions.RERANK_TOP_N),
-                            quantization.mode(),
-                            conf.get(QueryOptions.DEADLINE),
-                            conf.get(QueryOptions.DENSE_WEIGHT),
-                            conf.get(QueryOptions.SPARSE_WEIGHT));
+            this.plan = SearchQueriesFunction.Plan.from(conf, quantization.mode());
         }
 
         void search(String text) throws Exception {

@@ -12,9 +12,7 @@ import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.VectorQuantization;
-import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.sparse.SparseEncoder;
-import io.fhs.operators.sparse.SparseEncoders;
 import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
@@ -80,16 +78,7 @@ public final class EvalRunner implements AutoCloseable {
         this.conf = conf;
         this.client = IngestJob.qdrant(conf).open();
         this.dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-        String sparseModel = conf.get(IngestOptions.SPARSE_MODEL);
-        this.sparse =
-                "none".equalsIgnoreCase(sparseModel)
-                        ? null
-                        : SparseEncoders.open(
-                                sparseModel,
-                                dense.options(),
-                                Bm25Options.defaults()
-                                        .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
-                                0);
+        this.sparse = IngestJob.openSparse(conf, dense.options());
         this.searcher =
                 new QdrantSearcher(
                         client,

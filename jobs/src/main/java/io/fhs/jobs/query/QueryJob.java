@@ -80,17 +80,7 @@ public final class QueryJob {
                         .name("encode")
                         .uid("encode");
         SearchQueriesFunction.Plan plan =
-                new SearchQueriesFunction.Plan(
-                        conf.get(IngestOptions.COLLECTION),
-                        conf.get(QueryOptions.CANDIDATES),
-                        conf.get(QueryOptions.FUSION),
-                        conf.get(QueryOptions.RRF_K),
-                        conf.get(QueryOptions.COLLAPSE),
-                        conf.get(QueryOptions.RERANK_TOP_N),
-                        quantization.mode(),
-                        conf.get(QueryOptions.DEADLINE),
-                        conf.get(QueryOptions.DENSE_WEIGHT),
-                        conf.get(QueryOptions.SPARSE_WEIGHT));
+                SearchQueriesFunction.Plan.from(conf, quantization.mode());
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,

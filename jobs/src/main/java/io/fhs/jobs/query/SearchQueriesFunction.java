@@ -43,6 +43,22 @@ public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, Qu
             double sparseWeight)
             implements Serializable {
 
+        /** The plan the query options describe, for a collection quantized as {@code mode}. */
+        public static Plan from(
+                org.apache.flink.configuration.Configuration conf, VectorQuantization.Mode mode) {
+            return new Plan(
+                    conf.get(io.fhs.jobs.ingest.IngestOptions.COLLECTION),
+                    conf.get(QueryOptions.CANDIDATES),
+                    conf.get(QueryOptions.FUSION),
+                    conf.get(QueryOptions.RRF_K),
+                    conf.get(QueryOptions.COLLAPSE),
+                    conf.get(QueryOptions.RERANK_TOP_N),
+                    mode,
+                    conf.get(QueryOptions.DEADLINE),
+                    conf.get(QueryOptions.DENSE_WEIGHT),
+                    conf.get(QueryOptions.SPARSE_WEIGHT));
+        }
+
         /** Weights other than 1 and 1 need client-side fusion: Qdrant's RRF takes none. */
         public boolean weighted() {
             return denseWeight != 1.0 || sparseWeight != 1.0;
