@@ -52,16 +52,28 @@ public final class EvalRunner implements AutoCloseable {
             boolean exact,
             SearchRequest.Fusion fusion,
             int rrfK,
+            boolean clientFusion,
             double denseWeight,
             double sparseWeight) {
 
         public Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
-            this(mode, exact, fusion, rrfK, 1.0, 1.0);
+            this(mode, exact, fusion, rrfK, false, 1.0, 1.0);
         }
 
-        /** Weighted RRF runs on the client, over the two lists Qdrant returns. */
+        /** Hybrid RRF with weights, fused on the client over the two lists Qdrant returns. */
+        public static Settings clientRrf(int rrfK, double denseWeight, double sparseWeight) {
+            return new Settings(
+                    Mode.HYBRID,
+                    false,
+                    SearchRequest.Fusion.RRF,
+                    rrfK,
+                    true,
+                    denseWeight,
+                    sparseWeight);
+        }
+
         public boolean weighted() {
-            return mode == Mode.HYBRID && (denseWeight != 1.0 || sparseWeight != 1.0);
+            return mode == Mode.HYBRID && clientFusion;
         }
     }
 
