@@ -28,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * burst.
  */
 public final class QueryBenchmark implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final Configuration conf;
     private final JobClient job;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -45,7 +47,7 @@ public final class QueryBenchmark implements AutoCloseable {
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Creates the topic before the job's source looks for it.
-        producer.send(record("warmup-0", "warm up")).get();
+        producer.send(record("warmup-0", "warm up", false)).get();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         QueryJob.buildFromKafka(env, conf, false);
@@ -55,12 +57,12 @@ public final class QueryBenchmark implements AutoCloseable {
         reader.start();
     }
 
-    private ProducerRecord<byte[], byte[]> record(String id, String text) {
+    private ProducerRecord<byte[], byte[]> record(String id, String text, boolean rerank) {
         String json =
-                new com.fasterxml.jackson.databind.ObjectMapper()
-                        .createObjectNode()
+                JSON.createObjectNode()
                         .put("query_id", id)
                         .put("text", text)
+                        .put("rerank", rerank)
                         .toString();
         return new ProducerRecord<>(
                 conf.get(QueryOptions.TOPIC),
@@ -74,7 +76,7 @@ public final class QueryBenchmark implements AutoCloseable {
         c.put("group.id", "bench-" + System.nanoTime());
         c.put("auto.offset.reset", "earliest");
         c.put("fetch.max.wait.ms", "5");
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(conf.get(QueryOptions.RESULTS_TOPIC)));
@@ -87,7 +89,7 @@ public final class QueryBenchmark implements AutoCloseable {
                         latencies.put(id, now - t);
                     }
                     try {
-                        if (json.readTree(r.value()).has("error")) {
+                        if (JSON.readTree(r.value()).has("error")) {
                             errors.add(id);
                         }
                     } catch (java.io.IOException e) {
@@ -110,23 +112,10 @@ public final class QueryBenchmark implements AutoCloseable {
             }
             String id = "q" + (next++);
             ids.add(id);
-            String json =
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                            .createObjectNode()
-                            .put("query_id", id)
-                            .put("text", queries.get(i))
-                            .put("rerank", rerank)
-                            .toString();
-            producer.send(
-                    new ProducerRecord<>(
-                            conf.get(QueryOptions.TOPIC),
-                            id.getBytes(StandardCharsets.UTF_8),
-                            json.getBytes(StandardCharsets.UTF_8)),
-                    (m, e) -> {
-                        if (e == null) {
-                            sent.putIfAbsent(id, m.timestamp());
-                        }
-                    });
+            // The producer stamps the record (CreateTime) in send(); noting the time before it
+            // cannot lose a race with a result that arrives before the send callback runs.
+            sent.put(id, System.currentTimeMillis());
+            producer.send(record(id, queries.get(i), rerank));
         }
         producer.flush();
         long deadline = System.currentTimeMillis() + 120_000;

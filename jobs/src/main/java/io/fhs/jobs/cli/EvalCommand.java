@@ -13,6 +13,8 @@ import io.fhs.jobs.eval.EvalRunner.Settings;
 import io.fhs.jobs.eval.Metrics;
 import io.fhs.jobs.eval.Qrels;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.query.QuerySettings;
+import io.fhs.jobs.query.RerankStage;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -105,16 +107,25 @@ final class EvalCommand implements Callable<Integer> {
                 allQueries.stream().filter(q -> judged.contains(q.id())).toList();
 
         Configuration conf = conf();
+        // The chunks the ingest job will make: their count is the collection's expected size.
+        List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
         if (!overrides.containsKey(IngestOptions.BM25_AVG_LEN.key())) {
             // BM25 wants the collection's real average length, which a corpus on disk tells.
-            conf.set(IngestOptions.BM25_AVG_LEN, averageLength(conf, corpus));
+            conf.set(IngestOptions.BM25_AVG_LEN, averageLength(conf, corpus, chunks));
         }
         List<Settings> runs = settings();
         Map<String, Metrics.Summary> table = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
-        try (EvalRunner runner = new EvalRunner(conf)) {
+        if (rerank) {
+            conf.set(io.fhs.jobs.query.QueryOptions.RERANK_TOP_N, rerankTopN);
+        }
+        try (EvalRunner runner = new EvalRunner(conf);
+                RerankStage reranker =
+                        rerank
+                                ? RerankStage.open(
+                                        QuerySettings.from(conf, VectorQuantization.none()))
+                                : null) {
             long start = System.nanoTime();
-            List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
             long expected = chunks.size();
             long points =
                     runner.ingest(corpus, expected, n -> Progress.show("ingest", n, expected));
@@ -129,16 +140,12 @@ final class EvalCommand implements Callable<Integer> {
                 Progress.done();
                 table.put(label(s), Metrics.Summary.of(run, qrels));
                 seconds.put(label(s), (System.nanoTime() - t) / 1e9);
-                if (rerank) {
+                if (reranker != null) {
                     long r = System.nanoTime();
-                    try (io.fhs.operators.rerank.CrossEncoder encoder =
-                            new io.fhs.operators.rerank.CrossEncoder(
-                                    io.fhs.operators.model.ModelLocator.resolve(rerankModel))) {
-                        var reranked = runner.rerank(queries, run, encoder, rerankTopN);
-                        String label = label(s) + ", rerank top " + rerankTopN;
-                        table.put(label, Metrics.Summary.of(reranked, qrels));
-                        seconds.put(label, (System.nanoTime() - r) / 1e9);
-                    }
+                    var reranked = runner.rerank(queries, run, reranker);
+                    String label = label(s) + ", rerank top " + rerankTopN;
+                    table.put(label, Metrics.Summary.of(reranked, qrels));
+                    seconds.put(label, (System.nanoTime() - r) / 1e9);
                 }
             }
             if (modes != null && "none".equals(quantization)) {
@@ -158,12 +165,13 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double averageLength(Configuration conf, List<TextRecord> corpus) {
+    private static double averageLength(
+            Configuration conf, List<TextRecord> corpus, List<String> chunks) {
         List<String> texts =
                 conf.get(IngestOptions.SPARSE_SCOPE).resolve(conf.get(IngestOptions.SPARSE_MODEL))
                                 == io.fhs.jobs.ingest.SparseScope.DOCUMENT
                         ? corpus.stream().map(TextRecord::fullText).toList()
-                        : io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
+                        : chunks;
         try (io.fhs.operators.sparse.Bm25Encoder bm25 = new io.fhs.operators.sparse.Bm25Encoder()) {
             double sum = 0;
             for (String t : texts) {
@@ -225,20 +233,15 @@ final class EvalCommand implements Callable<Integer> {
             all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.DBSF, rrfK));
             double[] w = weights();
             // Client-side fusion: with equal weights it must reproduce the server's RRF.
-            all.add(
-                    new Settings(
-                            Mode.HYBRID,
-                            false,
-                            SearchRequest.Fusion.RRF,
-                            rrfK,
-                            w[0],
-                            w[1] * (1 - 1e-9)));
+            all.add(Settings.clientRrf(rrfK, w[0], w[1]));
             return all;
         }
         double[] w = weights();
+        Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
         return List.of(
-                new Settings(
-                        Mode.valueOf(mode.toUpperCase(Locale.ROOT)), exact, f, rrfK, w[0], w[1]));
+                m == Mode.HYBRID && (w[0] != 1.0 || w[1] != 1.0)
+                        ? Settings.clientRrf(rrfK, w[0], w[1])
+                        : new Settings(m, exact, f, rrfK));
     }
 
     private double[] weights() {

@@ -3,12 +3,11 @@ package io.fhs.jobs.cli;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
-import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.sparse.SparseEncoder;
-import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
 import java.util.List;
@@ -20,17 +19,8 @@ final class SampleSearch {
 
     static void print(QdrantClient client, Configuration conf, String query, PrintWriter out)
             throws Exception {
-        String sparseModel = conf.get(IngestOptions.SPARSE_MODEL);
         try (DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-                SparseEncoder sparse =
-                        "none".equalsIgnoreCase(sparseModel)
-                                ? null
-                                : SparseEncoders.open(
-                                        sparseModel,
-                                        dense.options(),
-                                        Bm25Options.defaults()
-                                                .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
-                                        0);
+                SparseEncoder sparse = IngestJob.openSparse(conf, dense.options());
                 QdrantSearcher searcher =
                         new QdrantSearcher(
                                 client, conf.get(IngestOptions.COLLECTION), "dense", "sparse")) {

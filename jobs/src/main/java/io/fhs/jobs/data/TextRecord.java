@@ -2,6 +2,10 @@ package io.fhs.jobs.data;
 
 /** A document or query read from a file: its id, optional title and text. */
 public record TextRecord(String id, String title, String text) {
+    // An ObjectMapper is costly to build and thread-safe to share; this runs once per document.
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     /**
      * The text a bi-encoder sees: BEIR's convention of title, a space, then body when there is a
      * title.
@@ -12,11 +16,7 @@ public record TextRecord(String id, String title, String text) {
 
     /** The ingest job's input contract for this record: {@code {"id", "text", "title"?}}. */
     public String toDocumentJson() {
-        var node =
-                new com.fasterxml.jackson.databind.ObjectMapper()
-                        .createObjectNode()
-                        .put("id", id)
-                        .put("text", text);
+        var node = JSON.createObjectNode().put("id", id).put("text", text);
         if (title != null && !title.isBlank()) {
             node.put("title", title);
         }

@@ -9,12 +9,14 @@ import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.query.Query;
+import io.fhs.jobs.query.QueryResult;
+import io.fhs.jobs.query.QueryWork;
+import io.fhs.jobs.query.RerankStage;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.VectorQuantization;
-import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.sparse.SparseEncoder;
-import io.fhs.operators.sparse.SparseEncoders;
 import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
@@ -54,16 +56,28 @@ public final class EvalRunner implements AutoCloseable {
             boolean exact,
             SearchRequest.Fusion fusion,
             int rrfK,
+            boolean clientFusion,
             double denseWeight,
             double sparseWeight) {
 
         public Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
-            this(mode, exact, fusion, rrfK, 1.0, 1.0);
+            this(mode, exact, fusion, rrfK, false, 1.0, 1.0);
         }
 
-        /** Weighted RRF runs on the client, over the two lists Qdrant returns. */
+        /** Hybrid RRF with weights, fused on the client over the two lists Qdrant returns. */
+        public static Settings clientRrf(int rrfK, double denseWeight, double sparseWeight) {
+            return new Settings(
+                    Mode.HYBRID,
+                    false,
+                    SearchRequest.Fusion.RRF,
+                    rrfK,
+                    true,
+                    denseWeight,
+                    sparseWeight);
+        }
+
         public boolean weighted() {
-            return mode == Mode.HYBRID && (denseWeight != 1.0 || sparseWeight != 1.0);
+            return mode == Mode.HYBRID && clientFusion;
         }
     }
 
@@ -73,23 +87,14 @@ public final class EvalRunner implements AutoCloseable {
     private final SparseEncoder sparse;
     private final QdrantSearcher searcher;
     private VectorQuantization quantization = VectorQuantization.none();
-    // A document's text for reranking: its first-seen (best-ranked) chunk in any search.
-    private final Map<String, String> bestChunkText = new java.util.HashMap<>();
+    // What a document is reranked on: its first-seen (best-ranked) chunk in any search.
+    private final Map<String, SearchHit> bestChunk = new java.util.HashMap<>();
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
         this.client = IngestJob.qdrant(conf).open();
         this.dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-        String sparseModel = conf.get(IngestOptions.SPARSE_MODEL);
-        this.sparse =
-                "none".equalsIgnoreCase(sparseModel)
-                        ? null
-                        : SparseEncoders.open(
-                                sparseModel,
-                                dense.options(),
-                                Bm25Options.defaults()
-                                        .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
-                                0);
+        this.sparse = IngestJob.openSparse(conf, dense.options());
         this.searcher =
                 new QdrantSearcher(
                         client,
@@ -203,8 +208,7 @@ public final class EvalRunner implements AutoCloseable {
             List<SearchHit> hits = e.getValue().get();
             runs.put(e.getKey(), collapse(hits));
             for (SearchHit h : hits) {
-                Object text = h.payload().get("text");
-                bestChunkText.putIfAbsent(h.docId(), text == null ? "" : text.toString());
+                bestChunk.putIfAbsent(h.docId(), h);
             }
             progress.accept(++done);
         }
@@ -243,39 +247,65 @@ public final class EvalRunner implements AutoCloseable {
         if (quantization.mode() == VectorQuantization.Mode.BINARY) {
             r = r.withSearchParams(128, true, 3.0);
         }
-        return r.withPayloadFields(List.of("doc_id", "text"));
+        return r.withPayloadFields(List.of("doc_id", "title", "text"));
     }
 
     /**
-     * Reorders each query's top {@code topN} documents by a cross-encoder's score of the query and
-     * the document's best chunk (one predict call per query); documents below stay as they were.
+     * Reorders each query's top {@code rerank-top-n} documents as the query job does (the same
+     * {@link RerankStage}: title and text of the document's best chunk, batches across queries);
+     * documents below stay as they were.
      */
     public Map<String, List<String>> rerank(
-            List<TextRecord> queries,
-            Map<String, List<String>> runs,
-            io.fhs.operators.rerank.CrossEncoder encoder,
-            int topN) {
+            List<TextRecord> queries, Map<String, List<String>> runs, RerankStage stage) {
+        int topN = stage.settings().rerankTopN();
+        int batchSize = stage.settings().batchSize();
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (TextRecord q : queries) {
-            List<String> ranked = runs.getOrDefault(q.id(), List.of());
-            List<String> top = new ArrayList<>(ranked.subList(0, Math.min(topN, ranked.size())));
-            List<io.fhs.operators.rerank.CrossEncoder.TextPair> pairs = new ArrayList<>();
-            for (String doc : top) {
-                pairs.add(
-                        new io.fhs.operators.rerank.CrossEncoder.TextPair(
-                                q.text(), bestChunkText.getOrDefault(doc, "")));
+        for (int from = 0; from < queries.size(); from += batchSize) {
+            List<QueryWork> batch = new ArrayList<>();
+            for (TextRecord q : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
+                List<String> ranked = runs.getOrDefault(q.id(), List.of());
+                List<QueryResult.Hit> top = new ArrayList<>();
+                for (String doc : ranked.subList(0, Math.min(topN, ranked.size()))) {
+                    top.add(hit(doc));
+                }
+                Query query =
+                        new Query(
+                                q.id(),
+                                q.text(),
+                                Math.max(1, top.size()),
+                                Map.of(),
+                                SearchRequest.Mode.HYBRID,
+                                true,
+                                System.currentTimeMillis());
+                batch.add(QueryWork.of(query).encoded(null, null, 0).searched(top, 0));
             }
-            float[] scores = pairs.isEmpty() ? new float[0] : encoder.predict(pairs);
-            Map<String, Float> byDoc = new java.util.HashMap<>();
-            for (int i = 0; i < top.size(); i++) {
-                byDoc.put(top.get(i), scores[i]);
+            for (QueryWork w : stage.rerank(batch)) {
+                if (w.failed()) {
+                    throw new IllegalStateException(w.queryId() + ": " + w.error());
+                }
+                List<String> ranked = runs.getOrDefault(w.queryId(), List.of());
+                List<String> merged = new ArrayList<>();
+                w.hits().forEach(h -> merged.add(h.docId()));
+                merged.addAll(ranked.subList(merged.size(), ranked.size()));
+                out.put(w.queryId(), merged);
             }
-            top.sort(java.util.Comparator.comparing((String d) -> byDoc.get(d)).reversed());
-            List<String> merged = new ArrayList<>(top);
-            merged.addAll(ranked.subList(top.size(), ranked.size()));
-            out.put(q.id(), merged);
         }
         return out;
+    }
+
+    private QueryResult.Hit hit(String doc) {
+        SearchHit h = bestChunk.get(doc);
+        Map<String, Object> p = h == null ? Map.of() : h.payload();
+        return new QueryResult.Hit(
+                doc,
+                h == null ? 0 : h.chunk(),
+                h == null ? 0 : h.score(),
+                null,
+                null,
+                null,
+                (String) p.get("title"),
+                (String) p.get("text"),
+                null);
     }
 
     /** Brute-force cosine over the stored vectors: the reference for exact dense search. */

@@ -257,6 +257,23 @@ public final class IngestJob {
         return env != null && !env.isBlank() ? env : conf.get(IngestOptions.BOOTSTRAP_SERVERS);
     }
 
+    /**
+     * The configured sparse encoder ({@code model.sparse}, BM25 with {@code model.bm25.avg-len}),
+     * or null when it is {@code none}. The caller closes it.
+     */
+    public static io.fhs.operators.sparse.SparseEncoder openSparse(
+            Configuration conf, io.fhs.operators.inference.EncoderOptions options) {
+        String model = conf.get(IngestOptions.SPARSE_MODEL);
+        return "none".equalsIgnoreCase(model)
+                ? null
+                : SparseEncoders.open(
+                        model,
+                        options,
+                        io.fhs.operators.sparse.Bm25Options.defaults()
+                                .withAvgLen(conf.get(IngestOptions.BM25_AVG_LEN)),
+                        0);
+    }
+
     /** Whether ModelLocator can find the configured models (fails early with its message). */
     public static void checkModels(Configuration conf) {
         ModelLocator.resolve(conf.get(IngestOptions.DENSE_MODEL));

@@ -106,12 +106,6 @@ public final class QueryJob {
         buildFromKafka(env, conf, bounded, storedQuantization(conf));
     }
 
-    /** Bounded Kafka wiring with a given quantization (for a Qdrant that cannot be read now). */
-    public static void buildWithQuantization(
-            StreamExecutionEnvironment env, Configuration conf, VectorQuantization quantization) {
-        buildFromKafka(env, conf, true, quantization);
-    }
-
     private static void buildFromKafka(
             StreamExecutionEnvironment env,
             Configuration conf,

@@ -36,6 +36,10 @@ public final class RerankStage implements AutoCloseable {
                                 EncoderOptions.defaults()));
     }
 
+    public QuerySettings settings() {
+        return settings;
+    }
+
     /** Reranks, cuts to top_k and drops unwanted text; failed work passes through. */
     public List<QueryWork> rerank(List<QueryWork> batch) {
         long start = System.nanoTime();

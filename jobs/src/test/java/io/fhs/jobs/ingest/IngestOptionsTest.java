@@ -35,6 +35,18 @@ class IngestOptionsTest {
         Configuration c = YamlConfig.load(null, Map.of("encode.batch-size", "0"));
         assertThatThrownBy(() -> IngestOptions.validate(c))
                 .hasMessage("encode.batch-size must be >= 1, got 0");
+        Configuration small =
+                YamlConfig.load(
+                        null,
+                        Map.of(
+                                "encode.workers", "2",
+                                "encode.batch-size", "256",
+                                "encode.capacity", "300"));
+        assertThatThrownBy(() -> IngestOptions.validate(small))
+                .hasMessage(
+                        "encode.capacity must be >= encode.workers x encode.batch-size = 512, got"
+                                + " 300: with fewer chunks in flight, no worker ever gets a full"
+                                + " batch");
         Configuration d = YamlConfig.load(null, Map.of("encode.timeout", "0 s"));
         assertThatThrownBy(() -> IngestOptions.validate(d))
                 .hasMessageContaining("encode.timeout must be a positive duration");

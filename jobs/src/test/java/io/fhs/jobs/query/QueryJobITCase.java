@@ -383,15 +383,20 @@ class QueryJobITCase {
     @Test
     @Order(6)
     void withQdrantDownEveryQueryGetsAnErrorResultAtTheDeadline() throws Exception {
+        Configuration conf = base("down-queries");
+        conf.set(QueryOptions.DEADLINE, Duration.ofSeconds(2));
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            values.add("{\"query_id\": \"q" + i + "\", \"text\": \"compilers\"}");
+        }
+        // Built while Qdrant is up (the job reads the collection's quantization then); it goes
+        // down before the first query arrives.
+        StreamExecutionEnvironment env = job(conf);
         QDRANT.kill();
         try {
-            Configuration conf = base("down-queries");
-            conf.set(QueryOptions.DEADLINE, Duration.ofSeconds(2));
-            List<String> values = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                values.add("{\"query_id\": \"q" + i + "\", \"text\": \"compilers\"}");
-            }
-            Map<String, JsonNode> results = run(conf, values, 5);
+            produce(conf, values);
+            env.execute("query-test");
+            Map<String, JsonNode> results = read(conf.get(QueryOptions.RESULTS_TOPIC), 5);
             assertThat(results).hasSize(5);
             for (JsonNode r : results.values()) {
                 // Retried until the deadline, not given up at the first refusal.
@@ -422,6 +427,12 @@ class QueryJobITCase {
 
     static Map<String, JsonNode> run(Configuration conf, List<String> values, int expected)
             throws Exception {
+        produce(conf, values);
+        job(conf).execute("query-test");
+        return read(conf.get(QueryOptions.RESULTS_TOPIC), expected);
+    }
+
+    static void produce(Configuration conf, List<String> values) throws Exception {
         String topic = conf.get(QueryOptions.TOPIC);
         Properties p = KAFKA.clientProperties();
         try (KafkaProducer<byte[], byte[]> producer =
@@ -432,16 +443,14 @@ class QueryJobITCase {
             }
             producer.flush();
         }
+    }
+
+    /** The bounded query job over the configured topic, built but not started. */
+    static StreamExecutionEnvironment job(Configuration conf) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        if (topic.startsWith("down")) {
-            // Qdrant is down: the stored quantization cannot be read, so pass none explicitly.
-            QueryJob.buildWithQuantization(env, conf, VectorQuantization.none());
-        } else {
-            QueryJob.buildFromKafka(env, conf, true);
-        }
-        env.execute("query-test");
-        return read(conf.get(QueryOptions.RESULTS_TOPIC), expected);
+        QueryJob.buildFromKafka(env, conf, true);
+        return env;
     }
 
     static Map<String, JsonNode> read(String topic, int expected) throws Exception {
