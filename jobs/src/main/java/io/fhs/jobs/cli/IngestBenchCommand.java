@@ -57,7 +57,7 @@ final class IngestBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup-docs",
-            defaultValue = "400",
+            defaultValue = "1000",
             description =
                     "Documents for a warm-up run of the job before the measured one; 0 = none"
                             + " (default: ${DEFAULT-VALUE}).")
