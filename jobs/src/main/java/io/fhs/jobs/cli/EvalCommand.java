@@ -8,7 +8,7 @@ import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
-import io.fhs.jobs.eval.EvalRunner.Mode;
+import io.fhs.connectors.qdrant.SearchRequest.Mode;
 import io.fhs.jobs.eval.EvalRunner.Settings;
 import io.fhs.jobs.eval.Metrics;
 import io.fhs.jobs.eval.Qrels;

@@ -1,28 +1,24 @@
 package io.fhs.jobs.eval;
 
 import io.fhs.connectors.kafka.KafkaRecord;
-import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantCalls;
-import io.fhs.connectors.qdrant.QdrantSearcher;
-import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.query.EncodeStage;
 import io.fhs.jobs.query.Query;
+import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
+import io.fhs.jobs.query.QuerySettings;
 import io.fhs.jobs.query.QueryWork;
 import io.fhs.jobs.query.RerankStage;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.model.Role;
+import io.fhs.jobs.query.SearchStage;
 import io.fhs.operators.quantize.VectorQuantization;
-import io.fhs.operators.sparse.SparseEncoder;
-import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,25 +30,19 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /**
  * Evaluation over a BEIR dataset: the corpus goes through the ingest job's graph into a collection,
- * the judged queries through the same encoders and Qdrant searches as the query side, and chunk
- * hits collapse to documents (a document scores as its best chunk).
+ * the judged queries through the query job's own stages ({@link EncodeStage}, {@link SearchStage},
+ * {@link RerankStage}), and chunk hits collapse to documents (a document scores as its best chunk).
  */
 public final class EvalRunner implements AutoCloseable {
-    /** Chunks asked of Qdrant per query, so that 100 distinct documents remain after collapsing. */
-    static final int CHUNK_DEPTH = 300;
-
+    /**
+     * Documents ranked per query (MAP@100, R@100); the search stage asks Qdrant for three times as
+     * many chunks, so that this many distinct documents remain after collapsing.
+     */
     static final int DOC_DEPTH = 100;
-
-    /** Retrieval modes. */
-    public enum Mode {
-        DENSE,
-        SPARSE,
-        HYBRID
-    }
 
     /** How a mode searches. */
     public record Settings(
-            Mode mode,
+            SearchRequest.Mode mode,
             boolean exact,
             SearchRequest.Fusion fusion,
             int rrfK,
@@ -60,14 +50,15 @@ public final class EvalRunner implements AutoCloseable {
             double denseWeight,
             double sparseWeight) {
 
-        public Settings(Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
+        public Settings(
+                SearchRequest.Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
             this(mode, exact, fusion, rrfK, false, 1.0, 1.0);
         }
 
         /** Hybrid RRF with weights, fused on the client over the two lists Qdrant returns. */
         public static Settings clientRrf(int rrfK, double denseWeight, double sparseWeight) {
             return new Settings(
-                    Mode.HYBRID,
+                    SearchRequest.Mode.HYBRID,
                     false,
                     SearchRequest.Fusion.RRF,
                     rrfK,
@@ -77,30 +68,41 @@ public final class EvalRunner implements AutoCloseable {
         }
 
         public boolean weighted() {
-            return mode == Mode.HYBRID && clientFusion;
+            return mode == SearchRequest.Mode.HYBRID && clientFusion;
+        }
+
+        /** The query job's options for this mode, over {@code base}. */
+        Configuration apply(Configuration base) {
+            Configuration c = new Configuration(base);
+            c.set(QueryOptions.MODE, mode);
+            c.set(QueryOptions.EXACT, exact);
+            c.set(QueryOptions.FUSION, fusion);
+            c.set(QueryOptions.RRF_K, rrfK);
+            c.set(QueryOptions.CLIENT_FUSION, clientFusion);
+            c.set(QueryOptions.DENSE_WEIGHT, denseWeight);
+            c.set(QueryOptions.SPARSE_WEIGHT, sparseWeight);
+            c.set(QueryOptions.TOP_K, DOC_DEPTH);
+            c.set(QueryOptions.COLLAPSE, true);
+            c.set(QueryOptions.RERANK, false);
+            // All judged queries are in flight at once, exact searches among them.
+            c.set(QueryOptions.DEADLINE, java.time.Duration.ofMinutes(2));
+            return c;
         }
     }
 
     private final Configuration conf;
     private final QdrantClient client;
-    private final DenseEncoder dense;
-    private final SparseEncoder sparse;
-    private final QdrantSearcher searcher;
     private VectorQuantization quantization = VectorQuantization.none();
+    // The query job's encoder, opened once the collection's quantization is known.
+    private EncodeStage encoder;
+    private QuerySettings encoderSettings;
+    private final Map<String, QueryWork> encoded = new LinkedHashMap<>();
     // What a document is reranked on: its first-seen (best-ranked) chunk in any search.
-    private final Map<String, SearchHit> bestChunk = new java.util.HashMap<>();
+    private final Map<String, QueryResult.Hit> bestChunk = new java.util.HashMap<>();
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
         this.client = IngestJob.qdrant(conf).open();
-        this.dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-        this.sparse = IngestJob.openSparse(conf, dense.options());
-        this.searcher =
-                new QdrantSearcher(
-                        client,
-                        conf.get(IngestOptions.COLLECTION),
-                        CollectionSpec.DEFAULT_DENSE_NAME,
-                        CollectionSpec.DEFAULT_SPARSE_NAME);
     }
 
     /**
@@ -175,79 +177,83 @@ public final class EvalRunner implements AutoCloseable {
         return QdrantCalls.call("counting", () -> client.countAsync(collection, null, true));
     }
 
-    /** The top {@value #DOC_DEPTH} document ids per query. */
+    /**
+     * The top {@value #DOC_DEPTH} document ids per query, searched by the query job's {@link
+     * SearchStage} (chunk hits collapsed to documents at their best chunk's rank).
+     */
     public Map<String, List<String>> search(
             List<TextRecord> queries, Settings settings, LongConsumer progress) throws Exception {
-        List<String> texts = queries.stream().map(TextRecord::text).toList();
-        float[][] vectors = dense.encode(texts, Role.QUERY);
-        List<SparseVector> sparseVectors =
-                settings.mode() == Mode.DENSE || sparse == null
-                        ? null
-                        : sparse.encode(texts, Role.QUERY);
-        if (settings.mode() != Mode.DENSE && sparse == null) {
+        QuerySettings qs = QuerySettings.from(settings.apply(conf), quantization);
+        List<QueryWork> vectors = encode(queries);
+        if (settings.mode() != SearchRequest.Mode.DENSE && !encoderSettings.hasSparse()) {
             throw new IllegalArgumentException(
                     "Mode " + settings.mode() + " needs a sparse model; model.sparse is none");
         }
-        Map<String, CompletableFuture<List<SearchHit>>> pending = new LinkedHashMap<>();
-        for (int i = 0; i < queries.size(); i++) {
-            SearchRequest request =
-                    request(
-                            settings,
-                            quantization.query(vectors[i]),
-                            sparseVectors == null ? null : sparseVectors.get(i));
-            pending.put(
-                    queries.get(i).id(),
-                    settings.weighted()
-                            ? weighted(
-                                    settings, quantization.query(vectors[i]), sparseVectors.get(i))
-                            : searcher.search(request));
-        }
-        Map<String, List<String>> runs = new LinkedHashMap<>();
-        long done = 0;
-        for (Map.Entry<String, CompletableFuture<List<SearchHit>>> e : pending.entrySet()) {
-            List<SearchHit> hits = e.getValue().get();
-            runs.put(e.getKey(), collapse(hits));
-            for (SearchHit h : hits) {
-                bestChunk.putIfAbsent(h.docId(), h);
+        List<CompletableFuture<QueryWork>> pending = new ArrayList<>(queries.size());
+        try (SearchStage stage = SearchStage.on(qs, client)) {
+            for (QueryWork w : vectors) {
+                Query q = w.query();
+                Query asked =
+                        new Query(
+                                q.queryId(),
+                                q.text(),
+                                DOC_DEPTH,
+                                Map.of(),
+                                settings.mode(),
+                                false,
+                                q.receivedMillis());
+                pending.add(stage.search(QueryWork.of(asked).encoded(w.dense(), w.sparse(), 0)));
             }
-            progress.accept(++done);
+            Map<String, List<String>> runs = new LinkedHashMap<>();
+            long done = 0;
+            for (CompletableFuture<QueryWork> f : pending) {
+                QueryWork w = f.get();
+                if (w.failed()) {
+                    throw new IllegalStateException("Query " + w.queryId() + ": " + w.error());
+                }
+                List<String> docs = new ArrayList<>(w.hits().size());
+                for (QueryResult.Hit h : w.hits()) {
+                    docs.add(h.docId());
+                    bestChunk.putIfAbsent(h.docId(), h);
+                }
+                runs.put(w.queryId(), docs);
+                progress.accept(++done);
+            }
+            return runs;
         }
-        return runs;
     }
 
-    private CompletableFuture<List<SearchHit>> weighted(
-            Settings s, float[] denseVector, SparseVector sparseVector) {
-        Settings dense = new Settings(Mode.DENSE, s.exact(), s.fusion(), s.rrfK());
-        Settings sparseOnly = new Settings(Mode.SPARSE, s.exact(), s.fusion(), s.rrfK());
-        return searcher.search(request(dense, denseVector, null))
-                .thenCombine(
-                        searcher.search(request(sparseOnly, null, sparseVector)),
-                        (d, sp) ->
-                                io.fhs.connectors.qdrant.WeightedRrf.fuse(
-                                        d,
-                                        sp,
-                                        s.rrfK(),
-                                        s.denseWeight(),
-                                        s.sparseWeight(),
-                                        CHUNK_DEPTH));
-    }
-
-    private SearchRequest request(Settings s, float[] denseVector, SparseVector sparseVector) {
-        SearchRequest r =
-                switch (s.mode()) {
-                    case DENSE ->
-                            SearchRequest.dense(denseVector, CHUNK_DEPTH).withExact(s.exact());
-                    case SPARSE -> SearchRequest.sparse(sparseVector, CHUNK_DEPTH);
-                    case HYBRID ->
-                            SearchRequest.hybrid(
-                                            denseVector, sparseVector, CHUNK_DEPTH, CHUNK_DEPTH)
-                                    .withFusion(s.fusion(), s.rrfK())
-                                    .withExact(s.exact());
-                };
-        if (quantization.mode() == VectorQuantization.Mode.BINARY) {
-            r = r.withSearchParams(128, true, 3.0);
+    /** The queries encoded dense and sparse (once, by the query job's encoder). */
+    private List<QueryWork> encode(List<TextRecord> queries) {
+        if (encoder == null) {
+            encoderSettings = QuerySettings.from(conf, quantization);
+            encoder = EncodeStage.open(encoderSettings);
         }
-        return r.withPayloadFields(List.of("doc_id", "title", "text"));
+        // Hybrid work is encoded dense and sparse; without a sparse model, dense only.
+        SearchRequest.Mode mode =
+                encoderSettings.hasSparse() ? SearchRequest.Mode.HYBRID : SearchRequest.Mode.DENSE;
+        List<QueryWork> todo = new ArrayList<>();
+        for (TextRecord t : queries) {
+            if (!encoded.containsKey(t.id())) {
+                todo.add(
+                        QueryWork.of(
+                                new Query(
+                                        t.id(),
+                                        t.text(),
+                                        DOC_DEPTH,
+                                        Map.of(),
+                                        mode,
+                                        false,
+                                        System.currentTimeMillis())));
+            }
+        }
+        for (QueryWork w : encoder.encode(todo)) {
+            if (w.failed()) {
+                throw new IllegalStateException("Query " + w.queryId() + ": " + w.error());
+            }
+            encoded.put(w.queryId(), w);
+        }
+        return queries.stream().map(t -> encoded.get(t.id())).toList();
     }
 
     /**
@@ -294,57 +300,28 @@ public final class EvalRunner implements AutoCloseable {
     }
 
     private QueryResult.Hit hit(String doc) {
-        SearchHit h = bestChunk.get(doc);
-        Map<String, Object> p = h == null ? Map.of() : h.payload();
-        return new QueryResult.Hit(
-                doc,
-                h == null ? 0 : h.chunk(),
-                h == null ? 0 : h.score(),
-                null,
-                null,
-                null,
-                (String) p.get("title"),
-                (String) p.get("text"),
-                null);
+        QueryResult.Hit h = bestChunk.get(doc);
+        return h != null ? h : new QueryResult.Hit(doc, 0, 0, null, null, null, null, "", null);
     }
 
     /** Brute-force cosine over the stored vectors: the reference for exact dense search. */
     public Map<String, List<String>> bruteForce(List<TextRecord> queries) {
         BruteForce all = new BruteForce(client, conf.get(IngestOptions.COLLECTION));
-        float[][] vectors =
-                dense.encode(queries.stream().map(TextRecord::text).toList(), Role.QUERY);
         Map<String, List<String>> runs = new LinkedHashMap<>();
-        for (int i = 0; i < queries.size(); i++) {
-            runs.put(queries.get(i).id(), all.search(vectors[i], DOC_DEPTH));
+        for (QueryWork w : encode(queries)) {
+            runs.put(w.queryId(), all.search(w.dense(), DOC_DEPTH));
         }
         return runs;
-    }
-
-    /** Document ids in rank order, each at the rank of its best chunk, at most 100. */
-    static List<String> collapse(List<SearchHit> hits) {
-        LinkedHashSet<String> docs = new LinkedHashSet<>();
-        for (SearchHit h : hits) {
-            docs.add(h.docId());
-            if (docs.size() == DOC_DEPTH) {
-                break;
-            }
-        }
-        return new ArrayList<>(docs);
     }
 
     @Override
     public void close() {
         try {
-            searcher.close();
-        } finally {
-            try {
-                dense.close();
-                if (sparse != null) {
-                    sparse.close();
-                }
-            } finally {
-                client.close();
+            if (encoder != null) {
+                encoder.close();
             }
+        } finally {
+            client.close();
         }
     }
 }

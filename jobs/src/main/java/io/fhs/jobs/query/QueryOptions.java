@@ -73,6 +73,21 @@ public final class QueryOptions {
                     .doubleType()
                     .defaultValue(1.0)
                     .withDescription("Weight of the sparse list in hybrid RRF.");
+    public static final ConfigOption<Boolean> CLIENT_FUSION =
+            ConfigOptions.key("query.client-fusion")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Fuse hybrid RRF on the client from a dense and a sparse search even"
+                                    + " with weights 1 and 1: repeatable, where Qdrant's fusion"
+                                    + " orders equal scores differently from run to run.");
+    public static final ConfigOption<Boolean> EXACT =
+            ConfigOptions.key("query.exact")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Search dense vectors exhaustively rather than through the HNSW"
+                                    + " index: slow, for evaluation and checks.");
     public static final ConfigOption<Boolean> COLLAPSE =
             ConfigOptions.key("query.collapse-documents")
                     .booleanType()
@@ -144,6 +159,10 @@ public final class QueryOptions {
             throw new IllegalArgumentException(
                     "query.dense-weight and query.sparse-weight weigh RRF; query.fusion is "
                             + c.get(FUSION));
+        }
+        if (c.get(CLIENT_FUSION) && c.get(FUSION) != SearchRequest.Fusion.RRF) {
+            throw new IllegalArgumentException(
+                    CLIENT_FUSION.key() + " fuses by RRF; query.fusion is " + c.get(FUSION));
         }
         if (c.get(RERANK) && c.getOptional(RERANK_MODEL).isEmpty()) {
             throw new IllegalArgumentException(

@@ -29,6 +29,8 @@ public record QuerySettings(
         int rrfK,
         double denseWeight,
         double sparseWeight,
+        boolean clientFusion,
+        boolean exact,
         boolean collapse,
         boolean returnText,
         int rerankTopN,
@@ -65,6 +67,8 @@ public record QuerySettings(
                 conf.get(QueryOptions.RRF_K),
                 conf.get(QueryOptions.DENSE_WEIGHT),
                 conf.get(QueryOptions.SPARSE_WEIGHT),
+                conf.get(QueryOptions.CLIENT_FUSION),
+                conf.get(QueryOptions.EXACT),
                 conf.get(QueryOptions.COLLAPSE),
                 conf.get(QueryOptions.RETURN_TEXT),
                 conf.get(QueryOptions.RERANK_TOP_N),
@@ -79,9 +83,12 @@ public record QuerySettings(
         return !"none".equalsIgnoreCase(sparseModel);
     }
 
-    /** Weights other than 1 and 1 need client-side fusion: Qdrant's RRF takes none. */
-    public boolean weighted() {
-        return denseWeight != 1.0 || sparseWeight != 1.0;
+    /**
+     * Whether hybrid RRF fuses on the client: when asked to, and for weights other than 1 and 1,
+     * which Qdrant's RRF does not take.
+     */
+    public boolean fusesOnClient() {
+        return clientFusion || denseWeight != 1.0 || sparseWeight != 1.0;
     }
 
     /** Hits a query must get from the search: its top_k, or more when its reranker wants more. */

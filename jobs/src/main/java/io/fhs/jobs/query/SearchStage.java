@@ -171,7 +171,7 @@ public final class SearchStage implements AutoCloseable {
     /** One search (two for weighted fusion), its hits in rank order, collapsed as configured. */
     private CompletableFuture<List<QueryResult.Hit>> find(QueryWork w, int wanted) {
         SearchRequest r = request(w, wanted);
-        if (r.mode() != SearchRequest.Mode.HYBRID || !settings.weighted()) {
+        if (r.mode() != SearchRequest.Mode.HYBRID || !settings.fusesOnClient()) {
             SearchRequest.Mode mode = r.mode();
             return searcher.search(r)
                     .thenApply(
@@ -189,7 +189,7 @@ public final class SearchStage implements AutoCloseable {
                             });
         }
         int depth = r.candidateLimit();
-        SearchRequest dense = like(r, SearchRequest.dense(w.dense(), depth));
+        SearchRequest dense = like(r, SearchRequest.dense(w.dense(), depth).withExact(r.exact()));
         SearchRequest sparse = like(r, SearchRequest.sparse(w.sparse(), depth));
         return searcher.search(dense)
                 .thenCombine(
@@ -269,7 +269,7 @@ public final class SearchStage implements AutoCloseable {
         int limit = settings.collapse() ? wanted * COLLAPSE_OVERFETCH : wanted;
         SearchRequest r =
                 switch (q.mode()) {
-                    case DENSE -> SearchRequest.dense(w.dense(), limit);
+                    case DENSE -> SearchRequest.dense(w.dense(), limit).withExact(settings.exact());
                     case SPARSE -> SearchRequest.sparse(w.sparse(), limit);
                     case HYBRID ->
                             SearchRequest.hybrid(
@@ -277,7 +277,8 @@ public final class SearchStage implements AutoCloseable {
                                             w.sparse(),
                                             limit,
                                             Math.max(settings.candidates(), limit))
-                                    .withFusion(settings.fusion(), settings.rrfK());
+                                    .withFusion(settings.fusion(), settings.rrfK())
+                                    .withExact(settings.exact());
                 };
         if (!q.filter().isEmpty()) {
             r = r.withFilter(q.filter());

@@ -33,7 +33,7 @@ class QueryOptionsTest {
         assertThat(s.rerankTopN()).isEqualTo(20);
         assertThat(s.collapse()).isTrue();
         assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(s.weighted()).isFalse();
+        assertThat(s.fusesOnClient()).isFalse();
     }
 
     /** Search must read the collection ingest wrote, encoded by the same models. */
