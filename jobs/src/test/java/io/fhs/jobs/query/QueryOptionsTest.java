@@ -76,6 +76,11 @@ class QueryOptionsTest {
                                 "query.rerank is true but model.rerank names no cross-encoder",
                         "query.sparse-weight=-1",
                                 "query.sparse-weight must be a finite weight >= 0, got -1.0");
+        Configuration clientDbsf =
+                YamlConfig.load(
+                        null, Map.of("query.client-fusion", "true", "query.fusion", "DBSF"));
+        assertThatThrownBy(() -> QuerySettings.from(clientDbsf, VectorQuantization.none()))
+                .hasMessage("query.client-fusion fuses by RRF; query.fusion is DBSF");
         cases.forEach(
                 (override, message) -> {
                     String[] kv = override.split("=", 2);
@@ -95,6 +100,33 @@ class QueryOptionsTest {
                                                                 new float[] {0f, 1f},
                                                                 new float[] {1f, 0f})))))
                 .hasMessageContaining("query.fusion DBSF misranks int8 collections");
+    }
+
+    @Test
+    void exactSearchAndClientFusionReachTheRequests() {
+        Configuration c = YamlConfig.load(null, Map.of("query.exact", "true"));
+        QuerySettings exact = QuerySettings.from(c, VectorQuantization.none());
+        assertThat(exact.fusesOnClient()).isFalse();
+        Query q = new Query("q", "t", 10, Map.of(), SearchRequest.Mode.HYBRID, false, 0L);
+        QueryWork w =
+                QueryWork.of(q)
+                        .encoded(
+                                new float[] {1f, 0f},
+                                new io.fhs.operators.sparse.SparseVector(
+                                        new int[] {3}, new float[] {1f}),
+                                0);
+        try (SearchStage stage = SearchStage.on(exact, null)) {
+            SearchRequest r = stage.request(w, 10);
+            assertThat(r.exact()).isTrue();
+            // Three chunks per wanted document, and as deep a prefetch.
+            assertThat(r.limit()).isEqualTo(30);
+            assertThat(r.candidateLimit()).isEqualTo(100);
+        }
+        c.set(QueryOptions.CLIENT_FUSION, true);
+        assertThat(QuerySettings.from(c, VectorQuantization.none()).fusesOnClient()).isTrue();
+        c.set(QueryOptions.CLIENT_FUSION, false);
+        c.set(QueryOptions.DENSE_WEIGHT, 2.0);
+        assertThat(QuerySettings.from(c, VectorQuantization.none()).fusesOnClient()).isTrue();
     }
 
     @Test
