@@ -1,0 +1,157 @@
+package io.fhs.jobs.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.cli.Fhs;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code bin/fhs eval --modes all --rerank} end to end on a real Qdrant and a MiniCluster, over the
+ * first 600 CACM documents and the queries judged on them.
+ */
+class EvalITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+
+    static final Path ROOT = Path.of(System.getProperty("fhs.root", ".."));
+    static final Path CACM = ROOT.resolve("../shared/data/cacm");
+    static final int DOCS = 600;
+
+    @Test
+    void everyModeIsMeasuredAndExactSearchEqualsBruteForce(@TempDir Path dataset) throws Exception {
+        int judged = subset(dataset);
+        Map<String, JsonNode> rows = eval(dataset);
+
+        assertThat(rows.keySet())
+                .containsExactly(
+                        "dense",
+                        "dense, rerank top 20",
+                        "dense, exact",
+                        "dense, exact, rerank top 20",
+                        "sparse",
+                        "sparse, rerank top 20",
+                        "hybrid, RRF k=60",
+                        "hybrid, RRF k=60, rerank top 20",
+                        "hybrid, RRF k=2",
+                        "hybrid, RRF k=2, rerank top 20",
+                        "hybrid, DBSF",
+                        "hybrid, DBSF, rerank top 20",
+                        "hybrid, RRF k=60 client w=1.00/1.00",
+                        "hybrid, RRF k=60 client w=1.00/1.00, rerank top 20",
+                        "dense, brute force");
+        for (Map.Entry<String, JsonNode> e : rows.entrySet()) {
+            JsonNode r = e.getValue();
+            assertThat(r.get("queries").asInt()).as(e.getKey()).isEqualTo(judged);
+            for (String metric : List.of("ndcg@10", "mrr@10", "map@100", "recall@100")) {
+                assertThat(r.get(metric).asDouble())
+                        .as(e.getKey() + " " + metric)
+                        .isBetween(0.05, 1.0);
+            }
+        }
+        // Exact search through Qdrant ranks as a brute-force cosine over the stored vectors.
+        for (String metric : List.of("ndcg@10", "map@100", "recall@100")) {
+            assertThat(rows.get("dense, exact").get(metric).asDouble())
+                    .as(metric)
+                    .isCloseTo(rows.get("dense, brute force").get(metric).asDouble(), offset(1e-9));
+        }
+        // Client-side RRF with equal weights is the server's RRF, up to the order of equal scores.
+        assertThat(rows.get("hybrid, RRF k=60 client w=1.00/1.00").get("ndcg@10").asDouble())
+                .isCloseTo(rows.get("hybrid, RRF k=60").get("ndcg@10").asDouble(), offset(0.02));
+        // Reranking reorders the top 20 only: the 100 documents retrieved stay the same.
+        for (String mode : List.of("dense", "sparse", "hybrid, RRF k=60", "hybrid, DBSF")) {
+            JsonNode plain = rows.get(mode);
+            JsonNode reranked = rows.get(mode + ", rerank top 20");
+            assertThat(reranked.get("recall@100").asDouble())
+                    .as(mode)
+                    .isEqualTo(plain.get("recall@100").asDouble());
+            assertThat(reranked.get("ndcg@10").asDouble())
+                    .as(mode + ": the tiny random cross-encoder reorders")
+                    .isNotEqualTo(plain.get("ndcg@10").asDouble());
+        }
+    }
+
+    /** Writes the first {@value #DOCS} documents and the queries judged on them; their count. */
+    private static int subset(Path dir) throws Exception {
+        List<String> corpus = Files.readAllLines(CACM.resolve("corpus.jsonl")).subList(0, DOCS);
+        ObjectMapper json = new ObjectMapper();
+        Set<String> ids = new HashSet<>();
+        for (String line : corpus) {
+            ids.add(json.readTree(line).get("_id").asText());
+        }
+        List<String> qrels = new ArrayList<>();
+        Set<String> queries = new HashSet<>();
+        List<String> lines = Files.readAllLines(CACM.resolve("qrels/test.tsv"));
+        qrels.add(lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t");
+            if (ids.contains(f[1])) {
+                qrels.add(line);
+                queries.add(f[0]);
+            }
+        }
+        Files.write(dir.resolve("corpus.jsonl"), corpus);
+        Files.copy(CACM.resolve("queries.jsonl"), dir.resolve("queries.jsonl"));
+        Files.createDirectories(dir.resolve("qrels"));
+        Files.write(dir.resolve("qrels/test.tsv"), qrels);
+        assertThat(queries.size()).isGreaterThan(10);
+        return queries.size();
+    }
+
+    private static Map<String, JsonNode> eval(Path dataset) throws Exception {
+        CommandLine cli = Fhs.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int rc =
+                cli.execute(
+                        "eval",
+                        "--dataset",
+                        dataset.toString(),
+                        "--config",
+                        ROOT.resolve("conf/ingest.yaml").toString(),
+                        "--modes",
+                        "all",
+                        "--rerank",
+                        "--json",
+                        "-D",
+                        "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
+                        "-D",
+                        "model.rerank="
+                                + Path.of(
+                                        System.getProperty("fhs.test.models.dir"),
+                                        "tiny-cross-encoder"));
+        assertThat(rc).as(err.toString()).isZero();
+        Map<String, JsonNode> rows = new LinkedHashMap<>();
+        for (JsonNode row : new ObjectMapper().readTree(out.toString())) {
+            rows.put(row.get("mode").asText(), row);
+        }
+        return rows;
+    }
+}
