@@ -111,88 +111,85 @@ public record CollectionSpec(
     }
 
     public CollectionSpec withDistance(Distance d) {
-        return new CollectionSpec(
-                name,
-                denseName,
-                dimension,
-                d,
-                datatype,
-                onDisk,
-                hnswM,
-                hnswEfConstruct,
-                quantization,
-                quantizationAlwaysRam,
-                sparseName,
-                sparseIdf,
-                keywordIndexes);
+        Copy c = new Copy(this);
+        c.distance = d;
+        return c.build();
     }
 
     public CollectionSpec withDatatype(Datatype t) {
-        return new CollectionSpec(
-                name,
-                denseName,
-                dimension,
-                distance,
-                t,
-                onDisk,
-                hnswM,
-                hnswEfConstruct,
-                quantization,
-                quantizationAlwaysRam,
-                sparseName,
-                sparseIdf,
-                keywordIndexes);
+        Copy c = new Copy(this);
+        c.datatype = t;
+        return c.build();
     }
 
     public CollectionSpec withQuantization(Quantization q, boolean alwaysRam) {
-        return new CollectionSpec(
-                name,
-                denseName,
-                dimension,
-                distance,
-                datatype,
-                onDisk,
-                hnswM,
-                hnswEfConstruct,
-                q,
-                alwaysRam,
-                sparseName,
-                sparseIdf,
-                keywordIndexes);
+        Copy c = new Copy(this);
+        c.quantization = q;
+        c.quantizationAlwaysRam = alwaysRam;
+        return c.build();
     }
 
     public CollectionSpec withoutSparse() {
-        return new CollectionSpec(
-                name,
-                denseName,
-                dimension,
-                distance,
-                datatype,
-                onDisk,
-                hnswM,
-                hnswEfConstruct,
-                quantization,
-                quantizationAlwaysRam,
-                null,
-                false,
-                keywordIndexes);
+        Copy c = new Copy(this);
+        c.sparseName = null;
+        c.sparseIdf = false;
+        return c.build();
     }
 
     public CollectionSpec withKeywordIndexes(List<String> fields) {
-        return new CollectionSpec(
-                name,
-                denseName,
-                dimension,
-                distance,
-                datatype,
-                onDisk,
-                hnswM,
-                hnswEfConstruct,
-                quantization,
-                quantizationAlwaysRam,
-                sparseName,
-                sparseIdf,
-                fields);
+        Copy c = new Copy(this);
+        c.keywordIndexes = fields;
+        return c.build();
+    }
+
+    /** A mutable copy, so that each {@code with} method names only what it changes. */
+    private static final class Copy {
+        final String name;
+        final String denseName;
+        final int dimension;
+        Distance distance;
+        Datatype datatype;
+        final boolean onDisk;
+        final int hnswM;
+        final int hnswEfConstruct;
+        Quantization quantization;
+        boolean quantizationAlwaysRam;
+        String sparseName;
+        boolean sparseIdf;
+        List<String> keywordIndexes;
+
+        Copy(CollectionSpec s) {
+            name = s.name;
+            denseName = s.denseName;
+            dimension = s.dimension;
+            distance = s.distance;
+            datatype = s.datatype;
+            onDisk = s.onDisk;
+            hnswM = s.hnswM;
+            hnswEfConstruct = s.hnswEfConstruct;
+            quantization = s.quantization;
+            quantizationAlwaysRam = s.quantizationAlwaysRam;
+            sparseName = s.sparseName;
+            sparseIdf = s.sparseIdf;
+            keywordIndexes = s.keywordIndexes;
+        }
+
+        CollectionSpec build() {
+            return new CollectionSpec(
+                    name,
+                    denseName,
+                    dimension,
+                    distance,
+                    datatype,
+                    onDisk,
+                    hnswM,
+                    hnswEfConstruct,
+                    quantization,
+                    quantizationAlwaysRam,
+                    sparseName,
+                    sparseIdf,
+                    keywordIndexes);
+        }
     }
 
     public boolean hasSparse() {

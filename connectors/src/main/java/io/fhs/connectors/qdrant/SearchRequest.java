@@ -72,139 +72,102 @@ public record SearchRequest(
     }
 
     public static SearchRequest dense(float[] vector, int limit) {
-        return new SearchRequest(
-                vector,
-                null,
-                Mode.DENSE,
-                limit,
-                limit,
-                Fusion.RRF,
-                DEFAULT_RRF_K,
-                Map.of(),
-                null,
-                0,
-                false,
-                null,
-                0);
+        return new Copy(vector, null, Mode.DENSE, limit, limit).build();
     }
 
     public static SearchRequest sparse(SparseVector vector, int limit) {
-        return new SearchRequest(
-                null,
-                vector,
-                Mode.SPARSE,
-                limit,
-                limit,
-                Fusion.RRF,
-                DEFAULT_RRF_K,
-                Map.of(),
-                null,
-                0,
-                false,
-                null,
-                0);
+        return new Copy(null, vector, Mode.SPARSE, limit, limit).build();
     }
 
     public static SearchRequest hybrid(
             float[] dense, SparseVector sparse, int limit, int candidates) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                Mode.HYBRID,
-                limit,
-                candidates,
-                Fusion.RRF,
-                DEFAULT_RRF_K,
-                Map.of(),
-                null,
-                0,
-                false,
-                null,
-                0);
+        return new Copy(dense, sparse, Mode.HYBRID, limit, candidates).build();
     }
 
     public SearchRequest withFusion(Fusion f, int k) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                mode,
-                limit,
-                candidateLimit,
-                f,
-                k,
-                filter,
-                payloadFields,
-                hnswEf,
-                exact,
-                rescore,
-                oversampling);
+        Copy c = new Copy(this);
+        c.fusion = f;
+        c.rrfK = k;
+        return c.build();
     }
 
     public SearchRequest withExact(boolean e) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                mode,
-                limit,
-                candidateLimit,
-                fusion,
-                rrfK,
-                filter,
-                payloadFields,
-                hnswEf,
-                e,
-                rescore,
-                oversampling);
+        Copy c = new Copy(this);
+        c.exact = e;
+        return c.build();
     }
 
     public SearchRequest withFilter(Map<String, String> f) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                mode,
-                limit,
-                candidateLimit,
-                fusion,
-                rrfK,
-                f,
-                payloadFields,
-                hnswEf,
-                exact,
-                rescore,
-                oversampling);
+        Copy c = new Copy(this);
+        c.filter = f;
+        return c.build();
     }
 
     public SearchRequest withPayloadFields(List<String> fields) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                mode,
-                limit,
-                candidateLimit,
-                fusion,
-                rrfK,
-                filter,
-                fields,
-                hnswEf,
-                exact,
-                rescore,
-                oversampling);
+        Copy c = new Copy(this);
+        c.payloadFields = fields;
+        return c.build();
     }
 
     public SearchRequest withSearchParams(int ef, Boolean rescoreQuantized, double oversample) {
-        return new SearchRequest(
-                dense,
-                sparse,
-                mode,
-                limit,
-                candidateLimit,
-                fusion,
-                rrfK,
-                filter,
-                payloadFields,
-                ef,
-                exact,
-                rescoreQuantized,
-                oversample);
+        Copy c = new Copy(this);
+        c.hnswEf = ef;
+        c.rescore = rescoreQuantized;
+        c.oversampling = oversample;
+        return c.build();
+    }
+
+    /** A mutable copy, so that each {@code with} method names only what it changes. */
+    private static final class Copy {
+        final float[] dense;
+        final SparseVector sparse;
+        final Mode mode;
+        final int limit;
+        final int candidateLimit;
+        Fusion fusion = Fusion.RRF;
+        int rrfK = DEFAULT_RRF_K;
+        Map<String, String> filter = Map.of();
+        List<String> payloadFields;
+        int hnswEf;
+        boolean exact;
+        Boolean rescore;
+        double oversampling;
+
+        Copy(float[] dense, SparseVector sparse, Mode mode, int limit, int candidateLimit) {
+            this.dense = dense;
+            this.sparse = sparse;
+            this.mode = mode;
+            this.limit = limit;
+            this.candidateLimit = candidateLimit;
+        }
+
+        Copy(SearchRequest r) {
+            this(r.dense, r.sparse, r.mode, r.limit, r.candidateLimit);
+            fusion = r.fusion;
+            rrfK = r.rrfK;
+            filter = r.filter;
+            payloadFields = r.payloadFields;
+            hnswEf = r.hnswEf;
+            exact = r.exact;
+            rescore = r.rescore;
+            oversampling = r.oversampling;
+        }
+
+        SearchRequest build() {
+            return new SearchRequest(
+                    dense,
+                    sparse,
+                    mode,
+                    limit,
+                    candidateLimit,
+                    fusion,
+                    rrfK,
+                    filter,
+                    payloadFields,
+                    hnswEf,
+                    exact,
+                    rescore,
+                    oversampling);
+        }
     }
 }

@@ -116,7 +116,7 @@ final class IngestBenchCommand implements Callable<Integer> {
             // gets the same: one short run first, so the JIT compiles Flink, Kafka and gRPC code
             // before the measurement rather than during it.
             Configuration warm = renamed(conf, run + "-warmup");
-            List<TextRecord> warmDocs = all.subList(0, Math.min(warmupDocs, all.size()));
+            List<TextRecord> warmDocs = used.subList(0, Math.min(warmupDocs, used.size()));
             IngestCommand.produce(warm, warmDocs);
             long warmChunks = IngestBenchmark.chunkTexts(warm, warmDocs).size();
             double[] w =
