@@ -41,8 +41,16 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "dense, sparse or hybrid (default: conf).")
     String mode;
 
-    @Option(names = "--rerank", description = "Rerank with model.rerank's cross-encoder.")
-    boolean rerank;
+    @Option(
+            names = "--rerank",
+            negatable = true,
+            description =
+                    "Rerank with model.rerank's cross-encoder (--no-rerank: don't); default:"
+                            + " query.rerank.")
+    Boolean rerankFlag;
+
+    // --rerank or --no-rerank when given, else query.rerank, as the query job decides.
+    private boolean rerank;
 
     @Option(names = "--top-k", description = "Hits (default: conf).")
     Integer topK;
@@ -58,6 +66,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = QueryCommand.load(config, overrides);
+        rerank = rerankFlag != null ? rerankFlag : conf.get(QueryOptions.RERANK);
         if (rerank && conf.getOptional(QueryOptions.RERANK_MODEL).isEmpty()) {
             throw new IllegalArgumentException(
                     "--rerank needs a cross-encoder: set -D model.rerank=DIR (see README)");

@@ -97,8 +97,9 @@ public final class EvalRunner implements AutoCloseable {
     private EncodeStage encoder;
     private QuerySettings encoderSettings;
     private final Map<String, QueryWork> encoded = new LinkedHashMap<>();
-    // What a document is reranked on: its first-seen (best-ranked) chunk in any search.
-    private final Map<String, QueryResult.Hit> bestChunk = new java.util.HashMap<>();
+    // What the last search found, per query and document: the document's best chunk in that
+    // query's run, which is what reranking reads.
+    private final Map<String, Map<String, QueryResult.Hit>> bestChunks = new java.util.HashMap<>();
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
@@ -212,10 +213,12 @@ public final class EvalRunner implements AutoCloseable {
                     throw new IllegalStateException("Query " + w.queryId() + ": " + w.error());
                 }
                 List<String> docs = new ArrayList<>(w.hits().size());
+                Map<String, QueryResult.Hit> chunks = new java.util.HashMap<>();
                 for (QueryResult.Hit h : w.hits()) {
                     docs.add(h.docId());
-                    bestChunk.putIfAbsent(h.docId(), h);
+                    chunks.put(h.docId(), h);
                 }
+                bestChunks.put(w.queryId(), chunks);
                 runs.put(w.queryId(), docs);
                 progress.accept(++done);
             }
@@ -257,9 +260,9 @@ public final class EvalRunner implements AutoCloseable {
     }
 
     /**
-     * Reorders each query's top {@code rerank-top-n} documents as the query job does (the same
-     * {@link RerankStage}: title and text of the document's best chunk, batches across queries);
-     * documents below stay as they were.
+     * Reorders each query's top {@code rerank-top-n} documents of the last {@link #search} as the
+     * query job does (the same {@link RerankStage}: title and text of the document's best chunk,
+     * batches across queries); documents below stay as they were.
      */
     public Map<String, List<String>> rerank(
             List<TextRecord> queries, Map<String, List<String>> runs, RerankStage stage) {
@@ -271,8 +274,14 @@ public final class EvalRunner implements AutoCloseable {
             for (TextRecord q : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
                 List<String> ranked = runs.getOrDefault(q.id(), List.of());
                 List<QueryResult.Hit> top = new ArrayList<>();
+                Map<String, QueryResult.Hit> chunks = bestChunks.getOrDefault(q.id(), Map.of());
                 for (String doc : ranked.subList(0, Math.min(topN, ranked.size()))) {
-                    top.add(hit(doc));
+                    QueryResult.Hit h = chunks.get(doc);
+                    top.add(
+                            h != null
+                                    ? h
+                                    : new QueryResult.Hit(
+                                            doc, 0, 0, null, null, null, null, "", null));
                 }
                 Query query =
                         new Query(
@@ -297,11 +306,6 @@ public final class EvalRunner implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private QueryResult.Hit hit(String doc) {
-        QueryResult.Hit h = bestChunk.get(doc);
-        return h != null ? h : new QueryResult.Hit(doc, 0, 0, null, null, null, null, "", null);
     }
 
     /** Brute-force cosine over the stored vectors: the reference for exact dense search. */

@@ -40,7 +40,10 @@ public final class RerankStage implements AutoCloseable {
         return settings;
     }
 
-    /** Reranks, cuts to top_k and drops unwanted text; failed work passes through. */
+    /**
+     * Reranks each query's top rerank-top-n hits (the rest follow in search order), cuts to top_k
+     * and drops unwanted text; failed work passes through.
+     */
     public List<QueryWork> rerank(List<QueryWork> batch) {
         long start = System.nanoTime();
         List<CrossEncoder.TextPair> pairs = new ArrayList<>();
@@ -77,6 +80,8 @@ public final class RerankStage implements AutoCloseable {
                 }
                 // Stable: equal rerank scores keep the search's order.
                 scored.sort(Comparator.comparing(QueryResult.Hit::rerankScore).reversed());
+                // Hits below rerank-top-n follow in search order: top_k may ask for more.
+                scored.addAll(w.hits().subList(scored.size(), w.hits().size()));
                 out.add(w.reranked(finish(scored, w.query().topK()), ms));
             } else {
                 out.add(w.reranked(finish(w.hits(), w.query().topK()), 0));
