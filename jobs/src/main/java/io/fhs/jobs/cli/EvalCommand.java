@@ -142,7 +142,7 @@ final class EvalCommand implements Callable<Integer> {
                 seconds.put(label(s), (System.nanoTime() - t) / 1e9);
                 if (reranker != null) {
                     long r = System.nanoTime();
-                    var reranked = runner.rerank(queries, run, reranker);
+                    var reranked = runner.rerank(queries, reranker);
                     String label = label(s) + ", rerank top " + rerankTopN;
                     table.put(label, Metrics.Summary.of(reranked, qrels));
                     seconds.put(label, (System.nanoTime() - r) / 1e9);

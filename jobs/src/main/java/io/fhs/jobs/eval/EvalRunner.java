@@ -97,9 +97,8 @@ public final class EvalRunner implements AutoCloseable {
     private EncodeStage encoder;
     private QuerySettings encoderSettings;
     private final Map<String, QueryWork> encoded = new LinkedHashMap<>();
-    // What the last search found, per query and document: the document's best chunk in that
-    // query's run, which is what reranking reads.
-    private final Map<String, Map<String, QueryResult.Hit>> bestChunks = new java.util.HashMap<>();
+    // The last search's hits per query (each document at its best chunk): what reranking reads.
+    private final Map<String, List<QueryResult.Hit>> lastHits = new java.util.HashMap<>();
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
@@ -212,14 +211,8 @@ public final class EvalRunner implements AutoCloseable {
                 if (w.failed()) {
                     throw new IllegalStateException("Query " + w.queryId() + ": " + w.error());
                 }
-                List<String> docs = new ArrayList<>(w.hits().size());
-                Map<String, QueryResult.Hit> chunks = new java.util.HashMap<>();
-                for (QueryResult.Hit h : w.hits()) {
-                    docs.add(h.docId());
-                    chunks.put(h.docId(), h);
-                }
-                bestChunks.put(w.queryId(), chunks);
-                runs.put(w.queryId(), docs);
+                lastHits.put(w.queryId(), w.hits());
+                runs.put(w.queryId(), w.hits().stream().map(QueryResult.Hit::docId).toList());
                 progress.accept(++done);
             }
             return runs;
@@ -260,49 +253,33 @@ public final class EvalRunner implements AutoCloseable {
     }
 
     /**
-     * Reorders each query's top {@code rerank-top-n} documents of the last {@link #search} as the
-     * query job does (the same {@link RerankStage}: title and text of the document's best chunk,
-     * batches across queries); documents below stay as they were.
+     * The last {@link #search}'s documents, each query's top {@code rerank-top-n} reordered by the
+     * query job's {@link RerankStage} (title and text of the document's best chunk, batches across
+     * queries), the rest in search order.
      */
-    public Map<String, List<String>> rerank(
-            List<TextRecord> queries, Map<String, List<String>> runs, RerankStage stage) {
-        int topN = stage.settings().rerankTopN();
+    public Map<String, List<String>> rerank(List<TextRecord> queries, RerankStage stage) {
         int batchSize = stage.settings().batchSize();
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (int from = 0; from < queries.size(); from += batchSize) {
             List<QueryWork> batch = new ArrayList<>();
             for (TextRecord q : queries.subList(from, Math.min(queries.size(), from + batchSize))) {
-                List<String> ranked = runs.getOrDefault(q.id(), List.of());
-                List<QueryResult.Hit> top = new ArrayList<>();
-                Map<String, QueryResult.Hit> chunks = bestChunks.getOrDefault(q.id(), Map.of());
-                for (String doc : ranked.subList(0, Math.min(topN, ranked.size()))) {
-                    QueryResult.Hit h = chunks.get(doc);
-                    top.add(
-                            h != null
-                                    ? h
-                                    : new QueryResult.Hit(
-                                            doc, 0, 0, null, null, null, null, "", null));
-                }
+                List<QueryResult.Hit> hits = lastHits.getOrDefault(q.id(), List.of());
                 Query query =
                         new Query(
                                 q.id(),
                                 q.text(),
-                                Math.max(1, top.size()),
+                                Math.max(1, hits.size()),
                                 Map.of(),
                                 SearchRequest.Mode.HYBRID,
                                 true,
                                 System.currentTimeMillis());
-                batch.add(QueryWork.of(query).encoded(null, null, 0).searched(top, 0));
+                batch.add(QueryWork.of(query).encoded(null, null, 0).searched(hits, 0));
             }
             for (QueryWork w : stage.rerank(batch)) {
                 if (w.failed()) {
                     throw new IllegalStateException(w.queryId() + ": " + w.error());
                 }
-                List<String> ranked = runs.getOrDefault(w.queryId(), List.of());
-                List<String> merged = new ArrayList<>();
-                w.hits().forEach(h -> merged.add(h.docId()));
-                merged.addAll(ranked.subList(merged.size(), ranked.size()));
-                out.put(w.queryId(), merged);
+                out.put(w.queryId(), w.hits().stream().map(QueryResult.Hit::docId).toList());
             }
         }
         return out;
