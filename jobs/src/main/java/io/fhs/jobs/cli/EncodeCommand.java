@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
         name = "encode",
         mixinStandardHelpOptions = true,
         description = {
-            "Encode texts and print one JSON line per text: dense {\"text\", \"vector\"} or",
-            "sparse {\"text\", \"indices\", \"values\"}.",
+            "Encode texts into dense or sparse vectors, one JSON line per text.",
+            "Dense lines are {\"text\", \"vector\"}, sparse ones {\"text\", \"indices\", \"values\"}.",
             "Texts come from the arguments, or as JSON lines {\"text\": ...} on standard input."
         })
 final class EncodeCommand implements Callable<Integer> {

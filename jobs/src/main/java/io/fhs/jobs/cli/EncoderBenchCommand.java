@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         name = "encoder",
         mixinStandardHelpOptions = true,
         description = {
-            "Encode a corpus with our encoder, with the peer (langchain4j's in-process",
+            "Compare our encoder's throughput with a peer and with bare ONNX Runtime.",
+            "Encodes a corpus with our encoder, with the peer (langchain4j's in-process",
             "all-MiniLM-L6-v2, same weights) and with a bare ONNX Runtime loop over pre-tokenized",
             "batches (the ceiling). Prints docs/s, word pieces/s, padding waste and ratios."
         })

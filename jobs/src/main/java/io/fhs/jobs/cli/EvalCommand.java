@@ -36,10 +36,10 @@ import picocli.CommandLine.Spec;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Ingests a BEIR dataset's corpus through the ingest job's graph into a collection (kept",
-            "and reused while it holds the same points), runs its judged queries and prints",
-            "NDCG@10, MRR@10, MAP@100 and Recall@100 (trec_eval definitions, graded NDCG).",
-            "Needs Qdrant (bin/fhs local up)."
+            "Measure search quality on a BEIR dataset (NDCG@10, MRR@10, MAP@100, Recall@100).",
+            "Ingests the corpus through the ingest job's graph into a collection (kept and reused",
+            "while it holds the same points), runs the judged queries and scores them with",
+            "trec_eval's definitions (graded NDCG). Needs Qdrant (bin/fhs local up)."
         })
 final class EvalCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -2,6 +2,9 @@ package io.fhs.jobs.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.RunLast;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code fhs} command line: one entry point for every tool of the project. */
 @Command(
@@ -10,6 +13,15 @@ import picocli.CommandLine.Command;
         version = "flink-hybrid-search 0.1.0-SNAPSHOT",
         description =
                 "Kafka streams to continuously fresh hybrid semantic search (Flink + Qdrant).",
+        // bin/fhs runs these itself, before any Java starts.
+        footer = {
+            "",
+            "Commands of bin/fhs itself:",
+            "  quickstart  Start Kafka and Qdrant, ingest CACM and run a sample query.",
+            "  local       Start, stop or show the local Kafka and Qdrant servers.",
+            "  cluster     Run a Flink session cluster on this machine and submit jobs to it.",
+            "  build       Build the project (bin/fhs also builds whenever a source changed)."
+        },
         subcommands = {
             DemoCommand.class,
             EncodeCommand.class,
@@ -37,6 +49,7 @@ public final class Fhs implements Runnable {
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Fhs());
+        cli.setExecutionStrategy(Fhs::refuseUnmatched);
         cli.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     // Users get the message that names the problem, not a stack trace; set
@@ -48,5 +61,18 @@ public final class Fhs implements Runnable {
                     return 2;
                 });
         return cli;
+    }
+
+    /**
+     * Picocli lets unmatched arguments pass when {@code --help} is also given ({@code fhs NOSUCH
+     * --help} printed the top-level help with exit 0); a typo must fail with its suggestions.
+     */
+    private static int refuseUnmatched(ParseResult parsed) {
+        for (ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (!r.unmatched().isEmpty()) {
+                throw new UnmatchedArgumentException(r.commandSpec().commandLine(), r.unmatched());
+            }
+        }
+        return new RunLast().execute(parsed);
     }
 }

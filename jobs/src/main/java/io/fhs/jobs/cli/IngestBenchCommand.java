@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         name = "ingest",
         mixinStandardHelpOptions = true,
         description = {
+            "Measure the ingest job's throughput against the bare encoder, and its freshness.",
             "Runs the ingest job (local Flink, parallelism 1) from Kafka into a fresh Qdrant",
             "collection and compares its docs/s with the bare dense encoder over the same chunk",
             "texts (measured before and after the job). Then runs the job unbounded and sends",

@@ -30,8 +30,9 @@ import picocli.CommandLine.Spec;
         name = "ingest",
         mixinStandardHelpOptions = true,
         description = {
-            "Run the ingest job locally: documents from Kafka into Qdrant (bin/fhs local up starts",
-            "both servers). Options come from conf/ingest.yaml, -D key=value overrides them."
+            "Run the ingest job locally, from Kafka into Qdrant.",
+            "bin/fhs local up starts both servers. Options come from conf/ingest.yaml;",
+            "-D key=value overrides them."
         })
 final class IngestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
         name = "query",
         mixinStandardHelpOptions = true,
         description = {
+            "Measure the query job's latency percentiles and sustained queries per second.",
             "Runs the query job (local Flink, parallelism 1) against a filled collection, sends",
             "queries at a fixed rate and prints p50/p95/p99 milliseconds from the query's Kafka",
             "append to its result on the results topic, without and with reranking; then the",

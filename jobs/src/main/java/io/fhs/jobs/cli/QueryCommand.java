@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
         name = "query",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the query job locally: queries from the query topic, results (keyed by",
-            "query_id) to the results topic. Options from conf/query.yaml, -D overrides."
+            "Run the query job locally, from the query topic to the results topic.",
+            "Results are keyed by query_id. Options come from conf/query.yaml; -D key=value",
+            "overrides them."
         })
 final class QueryCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

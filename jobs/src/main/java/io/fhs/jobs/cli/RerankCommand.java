@@ -24,9 +24,9 @@ import picocli.CommandLine.Spec;
         name = "rerank",
         mixinStandardHelpOptions = true,
         description = {
-            "Rank documents for a query with a cross-encoder model directory and print",
-            "rank, score and document, best first. Documents come from the arguments, or as",
-            "JSON lines {\"text\": ...} on standard input."
+            "Rank documents for a query with a cross-encoder, best first.",
+            "Prints rank, score and document. Documents come from the arguments, or as JSON",
+            "lines {\"text\": ...} on standard input."
         })
 final class RerankCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
         name = "search",
         mixinStandardHelpOptions = true,
         description = {
-            "Searches the collection bin/fhs ingest filled and prints a ranked list: rank, scores,",
-            "document id, title and a snippet with the query's terms highlighted. Without TEXT,",
-            "reads queries from a prompt until end of input or :q."
+            "Search the collection that bin/fhs ingest filled and print the ranked hits.",
+            "Each hit shows rank, scores, document id, title and a snippet with the query's terms",
+            "highlighted. Without TEXT, reads queries from a prompt until end of input or :q."
         })
 final class SearchCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -131,13 +131,45 @@ class FhsCliTest {
     }
 
     @Test
-    void helpListsTheCommands() {
+    void helpListsEveryCommandWithOneCompleteSentence() {
         Run run = run("", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out())
-                .contains("demo")
-                .contains("encode")
-                .contains("bench")
-                .contains("models");
+        String commands = run.out().substring(run.out().indexOf("Commands:"));
+        for (String name :
+                List.of(
+                        "demo",
+                        "encode",
+                        "rerank",
+                        "ingest",
+                        "eval",
+                        "query",
+                        "search",
+                        "models",
+                        "bench",
+                        "quickstart",
+                        "local",
+                        "cluster",
+                        "build")) {
+            // A summary may wrap onto an indented line; it must end with its full stop.
+            assertThat(commands)
+                    .as("summary of %s", name)
+                    .containsPattern("(?m)^  " + name + " +[A-Z][^\\n]*(\\n {6,}[^\\n]+)*\\.$");
+        }
+        Run bench = run("", "bench", "--help");
+        for (String name : List.of("encoder", "ingest", "query")) {
+            assertThat(bench.out())
+                    .as("summary of bench %s", name)
+                    .containsPattern("(?m)^  " + name + " +[A-Z][^\\n]*(\\n {6,}[^\\n]+)*\\.$");
+        }
+    }
+
+    @Test
+    void anUnknownCommandFailsEvenWithHelp() {
+        Run run = run("", "NOSUCH", "--help");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err())
+                .contains("Unmatched argument at index 0: 'NOSUCH'")
+                .contains("Did you mean");
+        assertThat(run.out()).doesNotContain("Commands:");
     }
 }
