@@ -106,7 +106,11 @@ public final class QueryJob {
         buildFromKafka(env, conf, bounded, storedQuantization(conf));
     }
 
-    private static void buildFromKafka(
+    /**
+     * As {@link #buildFromKafka(StreamExecutionEnvironment, Configuration, boolean)}, with the
+     * collection's quantization given.
+     */
+    public static void buildFromKafka(
             StreamExecutionEnvironment env,
             Configuration conf,
             boolean bounded,
