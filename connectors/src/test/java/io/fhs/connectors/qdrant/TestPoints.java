@@ -76,6 +76,6 @@ final class TestPoints {
         if (points.isEmpty()) {
             return null;
         }
-        return io.fhs.connectors.testing.StoredVectors.dense(points.get(0), "dense");
+        return StoredPoints.dense(points.get(0), "dense");
     }
 }

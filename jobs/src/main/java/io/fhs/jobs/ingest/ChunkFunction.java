@@ -44,8 +44,7 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
         // Sized by the encoder itself: max_seq_length less special and document-prompt tokens.
         // Its ONNX session is the one the encode operator shares, so this costs no extra memory.
         try (DenseEncoder encoder = DenseEncoder.open(denseModel)) {
-            int budget = encoder.tokenBudget(Role.DOCUMENT);
-            chunker = Chunker.forEncoder(encoder, Math.min(overlapTokens, budget - 1));
+            chunker = chunker(encoder, overlapTokens);
         }
         json = new ObjectMapper();
         chunks = getRuntimeContext().getMetricGroup().counter("chunks");
@@ -104,6 +103,12 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
         chunks.inc(pieces.size());
     }
 
+    /** The chunker of the ingest job for {@code encoder} (the caller closes it). */
+    public static Chunker chunker(DenseEncoder encoder, int overlapTokens) {
+        int budget = encoder.tokenBudget(Role.DOCUMENT);
+        return Chunker.forEncoder(encoder, Math.min(overlapTokens, budget - 1));
+    }
+
     private String sparseText(DocumentEvent doc, Chunk c) {
         if (sparseScope == SparseScope.CHUNK) {
             return encodeText(doc.title(), c.text());
@@ -112,7 +117,7 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
     }
 
     /** What the encoder sees for a chunk: the title, when there is one, then the chunk. */
-    static String encodeText(String title, String chunkText) {
+    public static String encodeText(String title, String chunkText) {
         return title == null || title.isBlank() ? chunkText : title + " " + chunkText;
     }
 

@@ -9,18 +9,9 @@ import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.qdrant.client.QdrantClient;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,48 +33,24 @@ class ClusterSubmissionITCase {
     @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
     @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
 
+    @RegisterExtension
+    static final FlinkClusterProcesses CLUSTER = new FlinkClusterProcesses("it-cluster", 1);
+
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final String TOPIC = "cluster-docs";
     static final String COLLECTION = "cluster_docs";
 
-    static Path root;
-    static Path stateDir;
-    static Path jobJar;
-    static int restPort;
-    static int rpcPort;
     static QdrantClient qdrant;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        root = Path.of(System.getProperty("fhs.root", "..")).toAbsolutePath().normalize();
-        jobJar = root.resolve("jobs/target/fhs-jobs-job.jar");
-        assertThat(jobJar).as("the shaded job jar (built in the package phase)").exists();
-        // A cluster of its own (state directory and ports), so that a developer's cluster started
-        // with `bin/fhs cluster up` is neither used nor stopped.
-        stateDir = root.resolve("jobs/target/it-cluster");
-        restPort = freePort();
-        rpcPort = freePort();
+    static void openQdrant() {
         qdrant = QDRANT.connection().open();
-        Process up = cluster("up").start();
-        String output = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(up.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(up.exitValue()).as("bin/fhs-cluster up:%n%s", output).isZero();
     }
 
     @AfterAll
-    static void stopCluster() throws Exception {
-        try {
-            if (stateDir != null) {
-                Process down = cluster("down").start();
-                down.getInputStream().transferTo(System.out);
-                down.waitFor(1, TimeUnit.MINUTES);
-            }
-        } finally {
-            if (qdrant != null) {
-                qdrant.close();
-            }
+    static void closeQdrant() {
+        if (qdrant != null) {
+            qdrant.close();
         }
     }
 
@@ -91,18 +58,18 @@ class ClusterSubmissionITCase {
     void theSameJarCanBeSubmittedAgainAfterCancelling() throws Exception {
         produce(0, 20);
         String first = submit();
-        awaitState(first, "RUNNING");
+        CLUSTER.awaitState(first, "RUNNING", Duration.ofMinutes(2));
         awaitPoints(20);
-        cancel(first);
-        awaitState(first, "CANCELED");
+        CLUSTER.cancel(first);
+        CLUSTER.awaitState(first, "CANCELED", Duration.ofMinutes(2));
 
         produce(20, 30);
         String second = submit();
         assertThat(second).isNotEqualTo(first);
-        awaitState(second, "RUNNING");
+        CLUSTER.awaitState(second, "RUNNING", Duration.ofMinutes(2));
         // Only the second job can have indexed documents 20..29.
         awaitPoints(30);
-        assertThat(state(second)).isEqualTo("RUNNING");
+        assertThat(CLUSTER.state(second)).isEqualTo("RUNNING");
         // Metrics reach the REST API with a delay (metrics.fetcher.update-interval, 10 s).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (readRecords(second) < 10 && System.nanoTime() < deadline) {
@@ -112,108 +79,35 @@ class ClusterSubmissionITCase {
         assertThat(readRecords(second))
                 .as("records the second job's source read")
                 .isBetween(10L, 30L);
-        cancel(second);
-        awaitState(second, "CANCELED");
-    }
-
-    /** bin/fhs-cluster with this test's state directory and ports. */
-    static ProcessBuilder cluster(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(root.resolve("bin/fhs-cluster").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.put("FHS_CLUSTER_DIR", stateDir.toString());
-        env.put("FHS_FLINK_REST_PORT", Integer.toString(restPort));
-        env.put("FHS_FLINK_RPC_PORT", Integer.toString(rpcPort));
-        String models = System.getProperty("fhs.models.dir");
-        if (models != null && !models.isBlank()) {
-            env.put("FHS_MODELS_DIR", models);
-        }
-        // The servers reach the job through its arguments; variables inherited from a developer's
-        // shell would take precedence in the job and point it elsewhere.
-        env.remove("QDRANT_URL");
-        env.remove("QDRANT_API_KEY");
-        env.remove("KAFKA_BOOTSTRAP_SERVERS");
-        return pb;
+        CLUSTER.cancel(second);
+        CLUSTER.awaitState(second, "CANCELED", Duration.ofMinutes(2));
     }
 
     static String submit() throws Exception {
         QdrantConnection q = QDRANT.connection();
-        Process p =
-                cluster(
-                                "submit",
-                                jobJar.toString(),
-                                "io.fhs.jobs.ingest.IngestJob",
-                                "-Dingest.topic=" + TOPIC,
-                                "-Dingest.group-id=cluster-test",
-                                "-Dqdrant.collection=" + COLLECTION,
-                                "-Dqdrant.url=http://" + q.host() + ":" + q.grpcPort(),
-                                "-Dkafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                                // Quick checkpoints: they commit offsets and flush Qdrant writes.
-                                "-Dingest.checkpoint-interval=2s",
-                                "-Dencode.threads=1")
-                        .start();
-        String output =
-                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("bin/fhs-cluster submit:%n%s", output).isZero();
-        String[] lines = output.split("\n");
-        String jobId = lines[lines.length - 1].trim();
-        assertThat(jobId).as("job id printed by submit:%n%s", output).matches("[0-9a-f]{32}");
-        return jobId;
-    }
-
-    static void cancel(String jobId) throws Exception {
-        Process p = cluster("cancel", jobId).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("bin/fhs-cluster cancel:%n%s", output).isZero();
-    }
-
-    static JsonNode rest(String path) throws Exception {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    static String state(String jobId) throws Exception {
-        return rest("/jobs/" + jobId).path("state").asText();
+        return CLUSTER.submit(
+                List.of(
+                        CLUSTER.jobJar().toString(),
+                        "io.fhs.jobs.ingest.IngestJob",
+                        "-Dingest.topic=" + TOPIC,
+                        "-Dingest.group-id=cluster-test",
+                        "-Dqdrant.collection=" + COLLECTION,
+                        "-Dqdrant.url=http://" + q.host() + ":" + q.grpcPort(),
+                        "-Dkafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
+                        // Quick checkpoints: they commit offsets and flush Qdrant writes.
+                        "-Dingest.checkpoint-interval=2s",
+                        "-Dencode.threads=1"));
     }
 
     /** Records the job's Kafka source emitted, from the REST API's per-vertex metrics. */
     static long readRecords(String jobId) throws Exception {
         long max = 0;
-        for (JsonNode vertex : rest("/jobs/" + jobId).path("vertices")) {
+        for (JsonNode vertex : CLUSTER.rest("/jobs/" + jobId).path("vertices")) {
             if (vertex.path("name").asText().contains("kafka")) {
                 max = Math.max(max, vertex.path("metrics").path("write-records").asLong());
             }
         }
         return max;
-    }
-
-    static void awaitState(String jobId, String expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        String state = state(jobId);
-        while (!state.equals(expected) && System.nanoTime() < deadline) {
-            assertThat(state).as("job %s", jobId).isNotIn("FAILED", "FAILING");
-            Thread.sleep(250);
-            state = state(jobId);
-        }
-        assertThat(state).as("job %s: %s", jobId, exceptions(jobId)).isEqualTo(expected);
-    }
-
-    static String exceptions(String jobId) {
-        try {
-            return rest("/jobs/" + jobId + "/exceptions").path("rootException").asText();
-        } catch (Exception | AssertionError e) {
-            return "(no exceptions: " + e + ")";
-        }
     }
 
     static void awaitPoints(long expected) throws Exception {
@@ -253,20 +147,5 @@ class ClusterSubmissionITCase {
             }
             producer.flush();
         }
-    }
-
-    static int freePort() throws IOException {
-        // Below Linux's ephemeral range (32768-60999): a port the kernel picks for port 0 is also
-        // what it hands to outgoing connections, which took one (40007) before the cluster bound
-        // it.
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
-            try (ServerSocket socket = new ServerSocket(port)) {
-                return port;
-            } catch (IOException busy) {
-                // try another
-            }
-        }
-        throw new IOException("No free port in 20000-29999");
     }
 }

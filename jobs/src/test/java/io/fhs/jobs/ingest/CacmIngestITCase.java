@@ -8,9 +8,9 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
-import io.fhs.connectors.testing.StoredVectors;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.operators.inference.DenseEncoder;
@@ -111,7 +111,7 @@ class CacmIngestITCase {
                                                         null))
                                 .get(0);
                 var vectors = p.getVectors().getVectors().getVectorsMap();
-                float[] stored = StoredVectors.dense(p, "dense");
+                float[] stored = StoredPoints.dense(p, "dense");
                 float[] expected = encoder.encode(c.text(), Role.DOCUMENT);
                 assertThat(SimilarityFunction.COSINE.score(stored, expected))
                         .as(sampleIds.get(i))

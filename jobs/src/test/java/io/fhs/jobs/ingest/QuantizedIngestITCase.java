@@ -9,9 +9,9 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
-import io.fhs.connectors.testing.StoredVectors;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.operators.inference.DenseEncoder;
@@ -213,6 +213,6 @@ class QuantizedIngestITCase {
                                                 true,
                                                 null))
                         .get(0);
-        return StoredVectors.dense(point, "dense");
+        return StoredPoints.dense(point, "dense");
     }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
-import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
-import io.fhs.connectors.testing.StoredVectors;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.qdrant.client.QdrantClient;
-import io.qdrant.client.grpc.Points;
+import io.qdrant.client.WithPayloadSelectorFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,24 +61,15 @@ class RestartFromCheckpointITCase {
         }
     }
 
-    static Map<String, float[]> points(QdrantClient client, String collection) throws Exception {
+    static Map<String, float[]> points(QdrantClient client, String collection) {
         Map<String, float[]> out = new HashMap<>();
-        Points.ScrollPoints.Builder scroll =
-                Points.ScrollPoints.newBuilder()
-                        .setCollectionName(collection)
-                        .setLimit(1_000)
-                        .setWithVectors(Points.WithVectorsSelector.newBuilder().setEnable(true));
-        while (true) {
-            Points.ScrollResponse page =
-                    QdrantCalls.call("test scroll", () -> client.scrollAsync(scroll.build()));
-            for (Points.RetrievedPoint p : page.getResultList()) {
-                out.put(p.getId().getUuid(), StoredVectors.dense(p, "dense"));
-            }
-            if (!page.hasNextPageOffset()) {
-                return out;
-            }
-            scroll.setOffset(page.getNextPageOffset());
-        }
+        StoredPoints.scroll(
+                client,
+                collection,
+                WithPayloadSelectorFactory.enable(false),
+                true,
+                p -> out.put(p.getId().getUuid(), StoredPoints.dense(p, "dense")));
+        return out;
     }
 
     @Test

@@ -1,0 +1,58 @@
+package io.fhs.connectors.qdrant;
+
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.WithVectorsSelectorFactory;
+import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.ScrollPoints;
+import io.qdrant.client.grpc.Points.ScrollResponse;
+import io.qdrant.client.grpc.Points.WithPayloadSelector;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Reads a whole collection back (blocking): for audits, brute-force checks and tests. */
+public final class StoredPoints {
+    private static final int PAGE = 1_000;
+
+    private StoredPoints() {}
+
+    /** Every point of {@code collection}, a page at a time, with the payload fields asked for. */
+    public static void scroll(
+            QdrantClient client,
+            String collection,
+            WithPayloadSelector payload,
+            boolean withVectors,
+            Consumer<RetrievedPoint> each) {
+        ScrollPoints.Builder scroll =
+                ScrollPoints.newBuilder()
+                        .setCollectionName(collection)
+                        .setLimit(PAGE)
+                        .setWithPayload(payload)
+                        .setWithVectors(WithVectorsSelectorFactory.enable(withVectors));
+        while (true) {
+            ScrollPoints request = scroll.build();
+            ScrollResponse page =
+                    QdrantCalls.call("scrolling " + collection, () -> client.scrollAsync(request));
+            page.getResultList().forEach(each);
+            if (!page.hasNextPageOffset()) {
+                return;
+            }
+            scroll.setOffset(page.getNextPageOffset());
+        }
+    }
+
+    /**
+     * The named dense vector of a point (servers fill either the dense or the older data field).
+     */
+    public static float[] dense(RetrievedPoint point, String name) {
+        var vector = point.getVectors().getVectors().getVectorsMap().get(name);
+        List<Float> data =
+                vector.getDense().getDataCount() > 0
+                        ? vector.getDense().getDataList()
+                        : vector.getDataList();
+        float[] v = new float[data.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = data.get(i);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,212 @@
+package io.fhs.jobs.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Flink session cluster for tests: a JobManager and {@code taskManagers} TaskManager
+ * processes started by {@code bin/fhs-cluster} with a state directory and ports of their own, so
+ * that a developer's cluster started with {@code bin/fhs cluster up} is neither used nor stopped.
+ */
+public final class FlinkClusterProcesses implements BeforeAllCallback, AfterAllCallback {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final int taskManagers;
+    private Path root;
+    private Path stateDir;
+    private int restPort;
+    private int rpcPort;
+
+    public FlinkClusterProcesses(String name, int taskManagers) {
+        this.name = name;
+        this.taskManagers = taskManagers;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        root = Path.of(System.getProperty("fhs.root", "..")).toAbsolutePath().normalize();
+        stateDir = root.resolve("jobs/target/" + name);
+        restPort = freePort();
+        rpcPort = freePort();
+        up();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (stateDir != null) {
+            run(Duration.ofMinutes(1), "down");
+        }
+    }
+
+    /** Starts the processes that are not running (all of them at first; a killed one later). */
+    public void up() throws Exception {
+        Result up = run(Duration.ofMinutes(3), "up", "--taskmanagers", "" + taskManagers);
+        assertThat(up.exitCode()).as("bin/fhs-cluster up:%n%s", up.output()).isZero();
+    }
+
+    /** The shaded job jar, built in the package phase. */
+    public Path jobJar() {
+        Path jar = root.resolve("jobs/target/fhs-jobs-job.jar");
+        assertThat(jar).as("the shaded job jar (built in the package phase)").exists();
+        return jar;
+    }
+
+    /** Runs {@code bin/fhs-cluster submit ARGS...} and returns the job id it prints. */
+    public String submit(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("submit"));
+        command.addAll(args);
+        Result p = run(Duration.ofMinutes(3), command.toArray(String[]::new));
+        assertThat(p.exitCode()).as("bin/fhs-cluster submit:%n%s", p.output()).isZero();
+        String[] lines = p.output().trim().split("\n");
+        String jobId = lines[lines.length - 1].trim();
+        assertThat(jobId).as("job id printed by submit:%n%s", p.output()).matches("[0-9a-f]{32}");
+        return jobId;
+    }
+
+    public void cancel(String jobId) throws Exception {
+        Result p = run(Duration.ofMinutes(1), "cancel", jobId);
+        assertThat(p.exitCode()).as("bin/fhs-cluster cancel:%n%s", p.output()).isZero();
+    }
+
+    /** The pid of a process that {@code up} started, e.g. {@code taskmanager-2}. */
+    public long pid(String process) throws IOException {
+        return Long.parseLong(Files.readString(stateDir.resolve("run/" + process + ".pid")).trim());
+    }
+
+    /** SIGKILLs a process (a crashed TaskManager: no shutdown hooks, no goodbye to the JM). */
+    public void kill(String process) throws Exception {
+        ProcessHandle handle =
+                ProcessHandle.of(pid(process))
+                        .orElseThrow(() -> new AssertionError(process + " is not running"));
+        Process kill = new ProcessBuilder("kill", "-KILL", "" + handle.pid()).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+    }
+
+    public JsonNode rest(String path) throws Exception {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    public String state(String jobId) throws Exception {
+        return rest("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** The job's restarts so far (its JobManager metric numRestarts). */
+    public long restarts(String jobId) throws Exception {
+        for (JsonNode metric : rest("/jobs/" + jobId + "/metrics?get=numRestarts")) {
+            return metric.path("value").asLong();
+        }
+        return 0;
+    }
+
+    public void awaitState(String jobId, String expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state = state(jobId);
+        while (!state.equals(expected) && System.nanoTime() < deadline) {
+            assertThat(state).as("job %s: %s", jobId, exceptions(jobId)).isNotIn("FAILED");
+            Thread.sleep(250);
+            state = state(jobId);
+        }
+        assertThat(state).as("job %s: %s", jobId, exceptions(jobId)).isEqualTo(expected);
+    }
+
+    /** The job's root exception, for assertion messages. */
+    public String exceptions(String jobId) {
+        try {
+            return rest("/jobs/" + jobId + "/exceptions").path("rootException").asText();
+        } catch (Exception | AssertionError e) {
+            return "(no exceptions: " + e + ")";
+        }
+    }
+
+    /** Output and exit code of one bin/fhs-cluster call. */
+    public record Result(int exitCode, String output) {}
+
+    public Result run(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("bin/fhs-cluster").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("FHS_CLUSTER_DIR", stateDir.toString());
+        env.put("FHS_FLINK_REST_PORT", Integer.toString(restPort));
+        env.put("FHS_FLINK_RPC_PORT", Integer.toString(rpcPort));
+        String models = System.getProperty("fhs.models.dir");
+        if (models != null && !models.isBlank()) {
+            env.put("FHS_MODELS_DIR", models);
+        }
+        // The servers reach the job through its arguments; variables inherited from a developer's
+        // shell would take precedence in the job and point it elsewhere.
+        env.remove("QDRANT_URL");
+        env.remove("QDRANT_API_KEY");
+        env.remove("KAFKA_BOOTSTRAP_SERVERS");
+        Process p = pb.start();
+        // Read on another thread, so that a call that hangs is ended at its timeout.
+        CompletableFuture<String> output = new CompletableFuture<>();
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try {
+                                output.complete(
+                                        new String(
+                                                p.getInputStream().readAllBytes(),
+                                                StandardCharsets.UTF_8));
+                            } catch (IOException e) {
+                                output.completeExceptionally(e);
+                            }
+                        });
+        reader.setDaemon(true);
+        reader.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/fhs-cluster " + String.join(" ", args) + " timed out");
+        }
+        return new Result(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    static int freePort() throws IOException {
+        // Below Linux's ephemeral range (32768-60999): a port the kernel picks for port 0 is also
+        // what it hands to outgoing connections, which took one (40007) before the cluster bound
+        // it.
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(10_000);
+            try (ServerSocket socket = new ServerSocket(port)) {
+                return port;
+            } catch (IOException busy) {
+                // try another
+            }
+        }
+        throw new IOException("No free port in 20000-29999");
+    }
+}
