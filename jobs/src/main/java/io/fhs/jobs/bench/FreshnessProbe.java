@@ -33,8 +33,11 @@ public final class FreshnessProbe {
 
     private FreshnessProbe() {}
 
-    /** Latencies in ms, sorted, with summary helpers. */
-    public record Latencies(long[] sortedMs, double rate) {
+    /** One document: when Kafka appended it, and how long until its point was visible. */
+    public record Sample(long appendedMs, long latencyMs) {}
+
+    /** Latencies in ms, sorted, with summary helpers; the samples in the order they were seen. */
+    public record Latencies(long[] sortedMs, double rate, List<Sample> samples) {
         public long percentile(double p) {
             int i = (int) Math.ceil(p / 100.0 * sortedMs.length) - 1;
             return sortedMs[Math.max(0, Math.min(sortedMs.length - 1, i))];
@@ -69,7 +72,7 @@ public final class FreshnessProbe {
             awaitVisible(client, collection, warm, new ArrayList<>(), 120_000);
 
             Map<String, Long> pending = new ConcurrentHashMap<>();
-            List<Long> latencies = new ArrayList<>();
+            List<Sample> latencies = new ArrayList<>();
             long start = System.nanoTime();
             long periodNanos = (long) (1e9 / rate);
             int sent = 0;
@@ -85,9 +88,9 @@ public final class FreshnessProbe {
                 }
             }
             awaitVisible(client, collection, pending, latencies, 60_000);
-            long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+            long[] sorted = latencies.stream().mapToLong(Sample::latencyMs).toArray();
             Arrays.sort(sorted);
-            return new Latencies(sorted, rate);
+            return new Latencies(sorted, rate, List.copyOf(latencies));
         } finally {
             if (job != null) {
                 job.cancel().get();
@@ -118,7 +121,7 @@ public final class FreshnessProbe {
             QdrantClient client,
             String collection,
             Map<String, Long> pending,
-            List<Long> latencies,
+            List<Sample> latencies,
             long timeoutMs)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
@@ -133,7 +136,7 @@ public final class FreshnessProbe {
     }
 
     private static void poll(
-            QdrantClient client, String collection, Map<String, Long> pending, List<Long> out) {
+            QdrantClient client, String collection, Map<String, Long> pending, List<Sample> out) {
         if (pending.isEmpty()) {
             return;
         }
@@ -152,7 +155,7 @@ public final class FreshnessProbe {
             String docId = byPoint.get(r.getId().getUuid());
             Long appended = docId == null ? null : pending.remove(docId);
             if (appended != null) {
-                out.add(now - appended);
+                out.add(new Sample(appended, now - appended));
             }
         }
     }

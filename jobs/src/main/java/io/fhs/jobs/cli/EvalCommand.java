@@ -84,6 +84,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(
+            names = "--plot",
+            paramLabel = "FILE.png",
+            description = "Also draw NDCG@10, MRR@10 and Recall@100 of every mode as a bar chart.")
+    Path plot;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
     Path config;
 
@@ -161,8 +167,35 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             printTable(out, table, seconds);
         }
+        if (plot != null) {
+            plot(table);
+            spec.commandLine().getErr().println("fhs eval: chart written to " + plot);
+        }
         out.flush();
         return 0;
+    }
+
+    private void plot(Map<String, Metrics.Summary> table) {
+        Map<String, Map<String, Double>> bars = new LinkedHashMap<>();
+        table.forEach(
+                (mode, s) -> {
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    metrics.put("NDCG@10", s.ndcg10());
+                    metrics.put("MRR@10", s.mrr10());
+                    metrics.put("Recall@100", s.recall100());
+                    bars.put(mode, metrics);
+                });
+        Charts.bars(
+                plot,
+                "Search quality on "
+                        + dataset.getFileName()
+                        + " (quantization "
+                        + quantization
+                        + ", "
+                        + table.values().iterator().next().queries()
+                        + " judged queries)",
+                "score",
+                bars);
     }
 
     private static double averageLength(

@@ -67,6 +67,14 @@ final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
     Path config;
 
+    @Option(
+            names = "--plot",
+            paramLabel = "PREFIX",
+            description =
+                    "Also draw PREFIX-throughput.png (chunks in Qdrant over time, against the"
+                            + " bare encoder's pace) and PREFIX-freshness.png.")
+    Path plot;
+
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -129,9 +137,16 @@ final class IngestBenchCommand implements Callable<Integer> {
             out.flush();
         }
         IngestCommand.produce(conf, used);
+        List<Charts.Point> indexed = new ArrayList<>();
+        long jobStart = System.nanoTime();
         double[] job =
                 IngestBenchmark.runJob(
-                        conf, texts.size(), n -> Progress.show("ingest job", n, texts.size()));
+                        conf,
+                        texts.size(),
+                        n -> {
+                            indexed.add(new Charts.Point((System.nanoTime() - jobStart) / 1e9, n));
+                            Progress.show("ingest job", n, texts.size());
+                        });
         Progress.done();
         out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
         out.flush();
@@ -149,6 +164,9 @@ final class IngestBenchCommand implements Callable<Integer> {
                 t.jobDocsPerSecond(),
                 t.jobDocsPerSecond() / t.bareDocsPerSecond());
         out.flush();
+        if (plot != null) {
+            plotThroughput(indexed, texts.size() / Math.min(before, after), texts.size());
+        }
 
         if (freshnessDocs == 0) {
             dropCollections(conf, run);
@@ -174,6 +192,53 @@ final class IngestBenchCommand implements Callable<Integer> {
                 l.sortedMs().length,
                 r);
         out.flush();
+        if (plot != null) {
+            plotFreshness(l);
+        }
         return 0;
+    }
+
+    private Path plotFile(String suffix) {
+        return plot.resolveSibling(plot.getFileName() + "-" + suffix + ".png");
+    }
+
+    private void plotThroughput(
+            List<Charts.Point> indexed, double bareChunksPerSecond, long chunks) {
+        List<Charts.Point> bare = new ArrayList<>();
+        double end = indexed.isEmpty() ? 0 : indexed.get(indexed.size() - 1).x();
+        bare.add(new Charts.Point(0, 0));
+        bare.add(
+                new Charts.Point(
+                        Math.min(end, chunks / bareChunksPerSecond),
+                        Math.min(chunks, end * bareChunksPerSecond)));
+        Path png = plotFile("throughput");
+        Charts.lines(
+                png,
+                "Ingest job: chunks in Qdrant over time (" + chunks + " chunks)",
+                "seconds since the job was submitted",
+                "chunks indexed",
+                List.of(
+                        new Charts.Line("ingest job", indexed, false),
+                        new Charts.Line("bare encoder's pace (no start-up)", bare, false)));
+        spec.commandLine().getErr().println("fhs bench ingest: chart written to " + png);
+    }
+
+    private void plotFreshness(FreshnessProbe.Latencies l) {
+        long first =
+                l.samples().stream().mapToLong(FreshnessProbe.Sample::appendedMs).min().orElse(0);
+        List<Charts.Point> points = new ArrayList<>();
+        for (FreshnessProbe.Sample s : l.samples()) {
+            points.add(new Charts.Point((s.appendedMs() - first) / 1e3, s.latencyMs()));
+        }
+        Path png = plotFile("freshness");
+        Charts.lines(
+                png,
+                String.format(
+                        "Freshness at %.1f docs/s: p50 %d ms, p99 %d ms",
+                        l.rate(), l.percentile(50), l.percentile(99)),
+                "seconds since the first document was sent",
+                "ms from Kafka append to visible in Qdrant",
+                List.of(new Charts.Line("document", points, true)));
+        spec.commandLine().getErr().println("fhs bench ingest: chart written to " + png);
     }
 }

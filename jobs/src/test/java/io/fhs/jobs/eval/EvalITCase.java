@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.cli.Fhs;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.imageio.ImageIO;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -123,6 +125,9 @@ class EvalITCase {
         return queries.size();
     }
 
+    private static final Path PLOT =
+            Path.of(System.getProperty("fhs.root", ".."), "jobs/target/eval-plot.png");
+
     private static Map<String, JsonNode> eval(Path dataset) throws Exception {
         CommandLine cli = Fhs.commandLine();
         StringWriter out = new StringWriter();
@@ -140,6 +145,8 @@ class EvalITCase {
                         "all",
                         "--rerank",
                         "--json",
+                        "--plot",
+                        PLOT.toString(),
                         "-D",
                         "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
                         "-D",
@@ -148,6 +155,11 @@ class EvalITCase {
                                         System.getProperty("fhs.test.models.dir"),
                                         "tiny-cross-encoder"));
         assertThat(rc).as(err.toString()).isZero();
+        // The chart: one bar per mode and metric, drawn beside JSON that stays pure on stdout.
+        BufferedImage chart = ImageIO.read(PLOT.toFile());
+        assertThat(chart.getWidth()).isEqualTo(1100);
+        assertThat(chart.getHeight()).isGreaterThanOrEqualTo(600);
+        assertThat(err.toString()).contains("chart written to " + PLOT);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
         for (JsonNode row : new ObjectMapper().readTree(out.toString())) {
             rows.put(row.get("mode").asText(), row);
