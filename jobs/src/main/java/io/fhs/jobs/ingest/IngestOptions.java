@@ -37,6 +37,14 @@ public final class IngestOptions {
                     .stringType()
                     .defaultValue("http://127.0.0.1:6333")
                     .withDescription("Qdrant URL (env QDRANT_URL overrides); https means TLS.");
+    public static final ConfigOption<String> QDRANT_CA_FILE =
+            ConfigOptions.key("qdrant.tls.ca-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the CA (or self-signed) certificate that an https Qdrant"
+                                    + " server's certificate must chain to; default: the JVM's"
+                                    + " trusted CAs. The API key comes from env QDRANT_API_KEY.");
     public static final ConfigOption<CollectionSpec.Quantization> QUANTIZATION =
             ConfigOptions.key("qdrant.quantization")
                     .enumType(CollectionSpec.Quantization.class)
