@@ -18,6 +18,9 @@ import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -188,15 +191,30 @@ public final class IngestJob {
     }
 
     public static QdrantConnection qdrant(Configuration conf) {
-        QdrantConnection env = QdrantConnection.fromEnvironment();
-        QdrantConnection connection =
-                env != null
-                        ? env
-                        // The API key only ever comes from the environment, never from a file.
-                        : QdrantConnection.fromUrl(
-                                conf.get(IngestOptions.QDRANT_URL),
-                                System.getenv("QDRANT_API_KEY"));
-        return connection.withCaFile(conf.get(IngestOptions.QDRANT_CA_FILE));
+        String url = System.getenv("QDRANT_URL");
+        return QdrantConnection.fromUrl(
+                        url != null && !url.isBlank() ? url : conf.get(IngestOptions.QDRANT_URL),
+                        qdrantApiKey(conf))
+                .withCaFile(conf.get(IngestOptions.QDRANT_CA_FILE));
+    }
+
+    // The API key comes from the environment or a file of its own, never from the options, which
+    // end up in command lines and job arguments.
+    private static String qdrantApiKey(Configuration conf) {
+        String env = System.getenv("QDRANT_API_KEY");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String file = conf.get(IngestOptions.QDRANT_API_KEY_FILE);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    IngestOptions.QDRANT_API_KEY_FILE.key() + ": cannot read " + file, e);
+        }
     }
 
     /** The Kafka client properties of every client the jobs and tools open. */

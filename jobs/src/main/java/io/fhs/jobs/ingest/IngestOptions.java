@@ -44,7 +44,15 @@ public final class IngestOptions {
                     .withDescription(
                             "PEM file of the CA (or self-signed) certificate that an https Qdrant"
                                     + " server's certificate must chain to; default: the JVM's"
-                                    + " trusted CAs. The API key comes from env QDRANT_API_KEY.");
+                                    + " trusted CAs.");
+    public static final ConfigOption<String> QDRANT_API_KEY_FILE =
+            ConfigOptions.key("qdrant.api-key-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A file that holds the Qdrant API key (e.g. a mounted secret); env"
+                                    + " QDRANT_API_KEY takes precedence. The key itself never goes"
+                                    + " into a configuration file.");
     public static final ConfigOption<CollectionSpec.Quantization> QUANTIZATION =
             ConfigOptions.key("qdrant.quantization")
                     .enumType(CollectionSpec.Quantization.class)
