@@ -31,7 +31,7 @@ public final class QdrantConnectivity {
         }
         if (status != null && status.getCode() == Status.Code.UNAUTHENTICATED) {
             return where
-                    + " rejected the API key (QDRANT_API_KEY): "
+                    + " rejected the API key (env QDRANT_API_KEY or qdrant.api-key-file): "
                     + QdrantErrors.describe(cause);
         }
         if (status != null && status.getCode() == Status.Code.PERMISSION_DENIED) {

@@ -72,7 +72,8 @@ class QdrantTlsITCase {
         long start = System.nanoTime();
         assertThatThrownBy(() -> QdrantConnectivity.check(wrongKey))
                 .isInstanceOf(QdrantException.class)
-                .hasMessageContaining("rejected the API key (QDRANT_API_KEY)")
+                .hasMessageContaining(
+                        "rejected the API key (env QDRANT_API_KEY or qdrant.api-key-file)")
                 .hasMessageContaining("UNAUTHENTICATED")
                 .message()
                 .doesNotContain(KEY)
