@@ -1,5 +1,6 @@
 package io.fhs.connectors.qdrant;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.DecompressorRegistry;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -9,8 +10,13 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
+import java.io.File;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -37,9 +43,21 @@ public final class QdrantConnection implements Serializable {
     private final boolean tls;
     private final String apiKey;
     private final Duration timeout;
+    // A path rather than the certificate: each TaskManager reads it where it runs.
+    private final String caFile;
 
     public QdrantConnection(
             String host, int grpcPort, boolean tls, String apiKey, Duration timeout) {
+        this(host, grpcPort, tls, apiKey, timeout, null);
+    }
+
+    private QdrantConnection(
+            String host,
+            int grpcPort,
+            boolean tls,
+            String apiKey,
+            Duration timeout,
+            String caFile) {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("Qdrant host must not be empty");
         }
@@ -52,6 +70,7 @@ public final class QdrantConnection implements Serializable {
         this.tls = tls;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.caFile = caFile;
     }
 
     public static QdrantConnection local(int grpcPort) {
@@ -87,7 +106,26 @@ public final class QdrantConnection implements Serializable {
     }
 
     public QdrantConnection withTimeout(Duration newTimeout) {
-        return new QdrantConnection(host, grpcPort, tls, apiKey, newTimeout);
+        return new QdrantConnection(host, grpcPort, tls, apiKey, newTimeout, caFile);
+    }
+
+    /**
+     * Trusts the PEM certificate(s) in {@code pemFile} instead of the JVM's default CAs (e.g. a
+     * self-signed server certificate); null keeps the defaults. Needs a TLS (https) connection.
+     */
+    public QdrantConnection withCaFile(String pemFile) {
+        if (pemFile == null || pemFile.isBlank()) {
+            return new QdrantConnection(host, grpcPort, tls, apiKey, timeout, null);
+        }
+        if (!tls) {
+            throw new IllegalArgumentException(
+                    "A CA file (" + pemFile + ") needs an https Qdrant URL, got " + this);
+        }
+        if (!Files.isReadable(Path.of(pemFile))) {
+            throw new IllegalArgumentException(
+                    "Qdrant CA file " + pemFile + " does not exist or is not readable");
+        }
+        return new QdrantConnection(host, grpcPort, tls, apiKey, timeout, pemFile);
     }
 
     /**
@@ -105,12 +143,7 @@ public final class QdrantConnection implements Serializable {
         NioEventLoopGroup loop = new NioEventLoopGroup(1, daemon("qdrant-grpc-io"));
         ExecutorService callbacks = Executors.newCachedThreadPool(daemon("qdrant-grpc-callback"));
         ManagedChannel channel =
-                NettyChannelBuilder.forAddress(
-                                host,
-                                grpcPort,
-                                tls
-                                        ? TlsChannelCredentials.create()
-                                        : InsecureChannelCredentials.create())
+                NettyChannelBuilder.forAddress(host, grpcPort, credentials())
                         .eventLoopGroup(loop)
                         .channelType(NioSocketChannel.class)
                         .executor(callbacks)
@@ -132,6 +165,20 @@ public final class QdrantConnection implements Serializable {
                 }
             }
         };
+    }
+
+    private ChannelCredentials credentials() {
+        if (!tls) {
+            return InsecureChannelCredentials.create();
+        }
+        if (caFile == null) {
+            return TlsChannelCredentials.create();
+        }
+        try {
+            return TlsChannelCredentials.newBuilder().trustManager(new File(caFile)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read Qdrant CA file " + caFile, e);
+        }
     }
 
     private static ThreadFactory daemon(String name) {
@@ -161,6 +208,7 @@ public final class QdrantConnection implements Serializable {
                 + host
                 + ":"
                 + grpcPort
-                + (apiKey != null ? " (api key set)" : "");
+                + (apiKey != null ? " (api key set)" : "")
+                + (caFile != null ? " (CA " + caFile + ")" : "");
     }
 }

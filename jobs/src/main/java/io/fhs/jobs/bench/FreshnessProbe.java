@@ -50,8 +50,7 @@ public final class FreshnessProbe {
      */
     public static Latencies run(Configuration conf, List<TextRecord> docs, double rate)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        Properties p = IngestJob.kafkaProperties(conf);
         p.put("linger.ms", "0");
         String collection = conf.get(IngestOptions.COLLECTION);
         JobClient job = null;

@@ -42,8 +42,7 @@ public final class QueryBenchmark implements AutoCloseable {
 
     public QueryBenchmark(Configuration conf) throws Exception {
         this.conf = conf;
-        Properties p = new Properties();
-        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        Properties p = IngestJob.kafkaProperties(conf);
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Creates the topic before the job's source looks for it.
@@ -71,8 +70,7 @@ public final class QueryBenchmark implements AutoCloseable {
     }
 
     private void read() {
-        Properties c = new Properties();
-        c.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        Properties c = IngestJob.kafkaProperties(conf);
         c.put("group.id", "bench-" + System.nanoTime());
         c.put("auto.offset.reset", "earliest");
         c.put("fetch.max.wait.ms", "5");

@@ -84,6 +84,7 @@ final class IngestCommand implements Callable<Integer> {
         Configuration conf = YamlConfig.load(file, overrides);
         IngestOptions.validate(conf);
         IngestJob.checkModels(conf);
+        IngestJob.checkConnections(conf);
         if (corpus != null) {
             int n = produce(conf, JsonLines.read(corpus));
             out.printf(
@@ -122,8 +123,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     static int produce(Configuration conf, List<TextRecord> docs) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        Properties p = IngestJob.kafkaProperties(conf);
         p.put("linger.ms", "10");
         String topic = conf.get(IngestOptions.TOPIC);
         try (KafkaProducer<byte[], byte[]> producer =

@@ -1,6 +1,7 @@
 package io.fhs.jobs.cli;
 
 import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.PrintWriter;
@@ -41,6 +42,7 @@ final class QueryCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Configuration conf = load(config, overrides);
+        IngestJob.checkConnections(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         QueryJob.buildFromKafka(env, conf, bounded);

@@ -69,8 +69,7 @@ public final class CalibrationSample {
     // it is now, or the calibration timeout.
     private static List<KafkaRecord> readFromStart(Configuration conf, int wanted) {
         String topic = conf.get(IngestOptions.TOPIC);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", IngestJob.bootstrapServers(conf));
+        Properties p = IngestJob.kafkaProperties(conf);
         p.put("enable.auto.commit", "false");
         p.put("max.poll.records", "500");
         long deadline = System.nanoTime() + conf.get(IngestOptions.CALIBRATION_TIMEOUT).toNanos();

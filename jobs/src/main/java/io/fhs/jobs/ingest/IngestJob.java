@@ -2,11 +2,14 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.DeadLetterSerializer;
+import io.fhs.connectors.kafka.KafkaConnectivity;
+import io.fhs.connectors.kafka.KafkaProperties;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.qdrant.QdrantConnectivity;
 import io.fhs.connectors.qdrant.QdrantSink;
 import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
@@ -15,7 +18,11 @@ import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -112,6 +119,7 @@ public final class IngestJob {
     public static void main(String[] args) throws Exception {
         Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
         checkModels(conf);
+        checkConnections(conf);
         prepareCollection(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         buildFromKafka(env, conf, false);
@@ -183,12 +191,44 @@ public final class IngestJob {
     }
 
     public static QdrantConnection qdrant(Configuration conf) {
-        QdrantConnection env = QdrantConnection.fromEnvironment();
-        return env != null
-                ? env
-                // The API key only ever comes from the environment, never from a file.
-                : QdrantConnection.fromUrl(
-                        conf.get(IngestOptions.QDRANT_URL), System.getenv("QDRANT_API_KEY"));
+        String url = System.getenv("QDRANT_URL");
+        return QdrantConnection.fromUrl(
+                        url != null && !url.isBlank() ? url : conf.get(IngestOptions.QDRANT_URL),
+                        qdrantApiKey(conf))
+                .withCaFile(conf.get(IngestOptions.QDRANT_CA_FILE));
+    }
+
+    // The API key comes from the environment or a file of its own, never from the options, which
+    // end up in command lines and job arguments.
+    private static String qdrantApiKey(Configuration conf) {
+        String env = System.getenv("QDRANT_API_KEY");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        String file = conf.get(IngestOptions.QDRANT_API_KEY_FILE);
+        if (file == null) {
+            return null;
+        }
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    IngestOptions.QDRANT_API_KEY_FILE.key() + ": cannot read " + file, e);
+        }
+    }
+
+    /** The Kafka client properties of every client the jobs and tools open. */
+    public static Properties kafkaProperties(Configuration conf) {
+        return KafkaProperties.from(conf, IngestOptions.BOOTSTRAP_SERVERS);
+    }
+
+    /**
+     * Fails within {@code kafka.check-timeout} when Kafka or Qdrant cannot be used as configured
+     * (unreachable, wrong password, untrusted certificate, wrong API key), before a job starts.
+     */
+    public static void checkConnections(Configuration conf) {
+        KafkaConnectivity.check(kafkaProperties(conf), conf.get(KafkaProperties.CHECK_TIMEOUT));
+        QdrantConnectivity.check(qdrant(conf));
     }
 
     /**
@@ -215,10 +255,10 @@ public final class IngestJob {
      */
     public static void buildFromKafka(
             StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
-        String bootstrap = bootstrapServers(conf);
+        Properties kafka = kafkaProperties(conf);
         var builder =
                 KafkaSource.<KafkaRecord>builder()
-                        .setBootstrapServers(bootstrap)
+                        .setProperties(kafka)
                         .setTopics(conf.get(IngestOptions.TOPIC))
                         .setGroupId(conf.get(IngestOptions.GROUP_ID))
                         .setStartingOffsets(
@@ -232,7 +272,7 @@ public final class IngestJob {
         KafkaSource<KafkaRecord> source = builder.build();
         KafkaSink<DeadLetter> dlq =
                 KafkaSink.<DeadLetter>builder()
-                        .setBootstrapServers(bootstrap)
+                        .setKafkaProducerConfig(kafka)
                         .setRecordSerializer(
                                 new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -253,8 +293,7 @@ public final class IngestJob {
     }
 
     public static String bootstrapServers(Configuration conf) {
-        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        return env != null && !env.isBlank() ? env : conf.get(IngestOptions.BOOTSTRAP_SERVERS);
+        return KafkaProperties.bootstrapServers(conf, IngestOptions.BOOTSTRAP_SERVERS);
     }
 
     /**

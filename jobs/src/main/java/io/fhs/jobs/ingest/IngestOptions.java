@@ -37,6 +37,22 @@ public final class IngestOptions {
                     .stringType()
                     .defaultValue("http://127.0.0.1:6333")
                     .withDescription("Qdrant URL (env QDRANT_URL overrides); https means TLS.");
+    public static final ConfigOption<String> QDRANT_CA_FILE =
+            ConfigOptions.key("qdrant.tls.ca-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the CA (or self-signed) certificate that an https Qdrant"
+                                    + " server's certificate must chain to; default: the JVM's"
+                                    + " trusted CAs.");
+    public static final ConfigOption<String> QDRANT_API_KEY_FILE =
+            ConfigOptions.key("qdrant.api-key-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A file that holds the Qdrant API key (e.g. a mounted secret); env"
+                                    + " QDRANT_API_KEY takes precedence. The key itself never goes"
+                                    + " into a configuration file.");
     public static final ConfigOption<CollectionSpec.Quantization> QUANTIZATION =
             ConfigOptions.key("qdrant.quantization")
                     .enumType(CollectionSpec.Quantization.class)

@@ -7,6 +7,7 @@ import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.QuantizationSetup;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -115,10 +116,10 @@ public final class QueryJob {
             Configuration conf,
             boolean bounded,
             VectorQuantization quantization) {
-        String bootstrap = IngestJob.bootstrapServers(conf);
+        Properties kafka = IngestJob.kafkaProperties(conf);
         var builder =
                 KafkaSource.<KafkaRecord>builder()
-                        .setBootstrapServers(bootstrap)
+                        .setProperties(kafka)
                         .setTopics(conf.get(QueryOptions.TOPIC))
                         .setGroupId(conf.get(QueryOptions.GROUP_ID))
                         .setStartingOffsets(
@@ -135,7 +136,7 @@ public final class QueryJob {
         }
         KafkaSink<QueryResult> sink =
                 KafkaSink.<QueryResult>builder()
-                        .setBootstrapServers(bootstrap)
+                        .setKafkaProducerConfig(kafka)
                         .setRecordSerializer(
                                 new QueryResultSerializer(conf.get(QueryOptions.RESULTS_TOPIC)))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -153,6 +154,7 @@ public final class QueryJob {
     /** Entry point on a cluster: {@code [--config FILE] [-Dkey=value ...]}. */
     public static void main(String[] args) throws Exception {
         Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
+        IngestJob.checkConnections(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         buildFromKafka(env, conf, false);
         env.execute("fhs-query");
