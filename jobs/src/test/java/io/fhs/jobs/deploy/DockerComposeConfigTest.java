@@ -3,6 +3,8 @@ package io.fhs.jobs.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +64,14 @@ class DockerComposeConfigTest {
                 run.out().lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
         assertThat(listed)
                 .containsExactlyInAnyOrder(
-                        "kafka", "qdrant", "volume-init", "jobmanager", "taskmanager", "submit");
+                        "kafka",
+                        "qdrant",
+                        "volume-init",
+                        "jobmanager",
+                        "taskmanager",
+                        "submit",
+                        "prometheus",
+                        "grafana");
         assertThat(services.keySet()).containsExactlyInAnyOrderElementsOf(listed);
     }
 
@@ -128,6 +137,56 @@ class DockerComposeConfigTest {
             assertThat(Path.of(lib).normalize())
                     .isEqualTo(root.resolve(".local/flink-lib").toAbsolutePath().normalize());
             assertThat(mounts).containsKey("/opt/fhs/models");
+        }
+    }
+
+    @Test
+    void prometheusScrapesEveryFlinkProcessAndQdrant() throws IOException {
+        Map<String, String> mounts = mounts(services.get("prometheus"));
+        String file = mounts.get("/etc/prometheus/prometheus.yml");
+        assertThat(file).as("prometheus mounts; %s", mounts).isNotNull();
+        assertThat(Path.of(file).normalize())
+                .isEqualTo(root.resolve("conf/prometheus/prometheus.yml").normalize());
+        String prometheus = Files.readString(Path.of(file));
+        // The reporter port of conf/flink/config.yaml, on the jobmanager and every taskmanager.
+        String flinkConfig = Files.readString(root.resolve("conf/flink/config.yaml"));
+        assertThat(flinkConfig)
+                .contains(
+                        "metrics.reporter.prom.factory.class:"
+                                + " org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsPattern("(?m)^metrics\\.reporter\\.prom\\.port: 9250$");
+        assertThat(prometheus)
+                .contains("jobmanager:9250")
+                .containsPattern("names: \\[\"taskmanager\"\\]\\s+type: A\\s+port: 9250")
+                .contains("qdrant:6333");
+    }
+
+    @Test
+    void grafanaProvisionsThePrometheusSourceAndTheDashboard() throws IOException {
+        Map<String, String> mounts = mounts(services.get("grafana"));
+        assertThat(Path.of(mounts.get("/etc/grafana/provisioning")).normalize())
+                .isEqualTo(root.resolve("conf/grafana/provisioning").normalize());
+        assertThat(Path.of(mounts.get("/var/lib/grafana/dashboards")).normalize())
+                .isEqualTo(root.resolve("conf/grafana/dashboards").normalize());
+        String source =
+                Files.readString(
+                        root.resolve("conf/grafana/provisioning/datasources/prometheus.yml"));
+        assertThat(source).contains("uid: fhs-prometheus").contains("url: http://prometheus:9090");
+        // Every panel of the dashboard queries the provisioned source.
+        JsonNode dashboard =
+                new ObjectMapper()
+                        .readTree(root.resolve("conf/grafana/dashboards/fhs.json").toFile());
+        assertThat(dashboard.path("panels").size()).isGreaterThan(5);
+        for (JsonNode panel : dashboard.path("panels")) {
+            if (panel.path("type").asText().equals("row")) {
+                continue;
+            }
+            assertThat(panel.path("datasource").path("uid").asText())
+                    .as("data source of panel %s", panel.path("title").asText())
+                    .isEqualTo("fhs-prometheus");
+            assertThat(panel.path("targets").size())
+                    .as("queries of panel %s", panel.path("title").asText())
+                    .isPositive();
         }
     }
 
