@@ -30,6 +30,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             EvalCommand.class,
             QueryCommand.class,
             SearchCommand.class,
+            ServeCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

@@ -4,8 +4,6 @@ import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.query.QueryEngine;
 import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
-import io.fhs.operators.sparse.Bm25Encoder;
-import io.fhs.operators.sparse.Bm25Options;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -125,7 +123,7 @@ final class SearchCommand implements Callable<Integer> {
                 r.timingsMs().get("encode"),
                 r.timingsMs().get("search"),
                 r.timingsMs().get("rerank"));
-        List<String> terms = queryTerms(text);
+        List<String> terms = Snippets.terms(text);
         int rank = 1;
         for (QueryResult.Hit h : r.hits()) {
             out.printf(
@@ -156,12 +154,5 @@ final class SearchCommand implements Callable<Integer> {
                             h.sparseScore()));
         }
         return s.toString();
-    }
-
-    // Stemmed query terms, so that "systems" in the query highlights "system" in a snippet.
-    private static List<String> queryTerms(String text) {
-        try (Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults())) {
-            return bm25.analyze(text);
-        }
     }
 }

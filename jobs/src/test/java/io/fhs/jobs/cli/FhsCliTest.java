@@ -144,6 +144,7 @@ class FhsCliTest {
                         "eval",
                         "query",
                         "search",
+                        "serve",
                         "models",
                         "bench",
                         "quickstart",
