@@ -85,7 +85,7 @@ public final class QueryJob {
                         capacity)
                 .name("rerank")
                 .uid("rerank")
-                .map(QueryWork::result)
+                .map(new ToResult())
                 .name("to-result")
                 .uid("to-result")
                 .sinkTo(results)
