@@ -10,6 +10,7 @@ import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.QdrantSink;
 import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.connectors.qdrant.RetryPolicy;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.quantize.VectorQuantization;
@@ -113,7 +114,8 @@ public final class IngestJob {
         Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
         checkModels(conf);
         prepareCollection(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);
         env.execute("fhs-ingest");
     }
@@ -249,6 +251,11 @@ public final class IngestJob {
                 .setElementConverter(QdrantSinkBuilder.identity())
                 .setConnection(qdrant(conf))
                 .setCollection(conf.get(IngestOptions.COLLECTION))
+                .setRetryPolicy(
+                        new RetryPolicy(
+                                RetryPolicy.DEFAULT.initialBackoff(),
+                                RetryPolicy.DEFAULT.maxBackoff(),
+                                conf.get(IngestOptions.WRITE_MAX_RETRY_TIME)))
                 .build();
     }
 

@@ -149,7 +149,8 @@ public final class QueryJob {
     /** Entry point on a cluster: {@code [--config FILE] [-Dkey=value ...]}. */
     public static void main(String[] args) throws Exception {
         Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);
         env.execute("fhs-query");
     }
