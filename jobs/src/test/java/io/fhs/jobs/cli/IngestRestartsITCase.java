@@ -147,6 +147,15 @@ class IngestRestartsITCase {
                     .contains("fhs: job fhs-ingest failed after 2/2 restarts: " + qdrant)
                     .doesNotContain("\tat ");
             assertThat(run.out().toString()).doesNotContain("Done");
+            // Each attempt's sink retried for qdrant.write.max-retry-time, then one backoff more.
+            Matcher streak = Pattern.compile("kept failing for (\\d+) ms").matcher(err);
+            int streaks = 0;
+            while (streak.find()) {
+                streaks++;
+                assertThat(Duration.ofMillis(Long.parseLong(streak.group(1))))
+                        .isBetween(RETRY, RETRY.plus(MAX_BACKOFF).plusSeconds(2));
+            }
+            assertThat(streaks).isEqualTo(ATTEMPTS + 1);
         } finally {
             QDRANT.restart();
         }
