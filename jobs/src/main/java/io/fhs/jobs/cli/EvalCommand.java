@@ -137,8 +137,11 @@ final class EvalCommand implements Callable<Integer> {
                     runner.ingest(corpus, expected, n -> Progress.show("ingest", n, expected));
             Progress.done();
             System.err.printf(
-                    "Collection %s: %d points (%.0f s)%n",
-                    conf.get(IngestOptions.COLLECTION), points, (System.nanoTime() - start) / 1e9);
+                    "Collection %s: %d points (%.0f s, restarts: %d)%n",
+                    conf.get(IngestOptions.COLLECTION),
+                    points,
+                    (System.nanoTime() - start) / 1e9,
+                    runner.ingestRestarts());
             for (Settings s : runs) {
                 long t = System.nanoTime();
                 var run =

@@ -6,6 +6,7 @@ import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.local.LocalJobRun;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -92,9 +93,8 @@ final class IngestCommand implements Callable<Integer> {
                     n, corpus, conf.get(IngestOptions.TOPIC));
             out.flush();
         }
+        StreamExecutionEnvironment env = LocalJobRun.environment(conf, parallelism);
         IngestJob.prepareCollection(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
         IngestJob.buildFromKafka(env, conf, bounded);
         out.printf(
                 "Ingesting topic %s into collection %s%s%n",
@@ -102,8 +102,8 @@ final class IngestCommand implements Callable<Integer> {
                 conf.get(IngestOptions.COLLECTION),
                 bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
         out.flush();
-        long start = System.nanoTime();
-        env.execute("fhs-ingest");
+        LocalJobRun.Result run =
+                LocalJobRun.run(env, conf, "fhs-ingest", spec.commandLine().getErr(), () -> {});
         try (QdrantClient client = IngestJob.qdrant(conf).open()) {
             long points =
                     QdrantCalls.call(
@@ -112,9 +112,13 @@ final class IngestCommand implements Callable<Integer> {
                                     client.countAsync(
                                             conf.get(IngestOptions.COLLECTION), null, true));
             out.printf(
-                    "Done in %.1f s: collection %s holds %d points%n",
-                    (System.nanoTime() - start) / 1e9, conf.get(IngestOptions.COLLECTION), points);
-            if (sampleQuery != null) {
+                    "%s in %.1f s: collection %s holds %d points; restarts: %d%n",
+                    run.cancelled() ? "Cancelled" : "Done",
+                    run.duration().toMillis() / 1e3,
+                    conf.get(IngestOptions.COLLECTION),
+                    points,
+                    run.restarts());
+            if (sampleQuery != null && !run.cancelled()) {
                 SampleSearch.print(client, conf, sampleQuery, out);
             }
         }

@@ -2,6 +2,7 @@ package io.fhs.jobs.cli;
 
 import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.local.LocalJobRun;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.PrintWriter;
@@ -43,8 +44,7 @@ final class QueryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Configuration conf = load(config, overrides);
         IngestJob.checkConnections(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = LocalJobRun.environment(conf, 1);
         QueryJob.buildFromKafka(env, conf, bounded);
         out.printf(
                 "Answering %s into %s%s%n",
@@ -52,7 +52,14 @@ final class QueryCommand implements Callable<Integer> {
                 conf.get(QueryOptions.RESULTS_TOPIC),
                 bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
         out.flush();
-        env.execute("fhs-query");
+        LocalJobRun.Result run =
+                LocalJobRun.run(env, conf, "fhs-query", spec.commandLine().getErr(), () -> {});
+        out.printf(
+                "%s in %.1f s; restarts: %d%n",
+                run.cancelled() ? "Cancelled" : "Done",
+                run.duration().toMillis() / 1e3,
+                run.restarts());
+        out.flush();
         return 0;
     }
 

@@ -6,6 +6,7 @@ import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.local.LocalJobRun;
 import io.fhs.jobs.query.EncodeStage;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryOptions;
@@ -16,6 +17,7 @@ import io.fhs.jobs.query.RerankStage;
 import io.fhs.jobs.query.SearchStage;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +102,9 @@ public final class EvalRunner implements AutoCloseable {
     // The last search's hits per query (each document at its best chunk): what reranking reads.
     private final Map<String, List<QueryResult.Hit>> lastHits = new java.util.HashMap<>();
 
+    // Restarts of the last ingest job (0 when the collection was already complete).
+    private int ingestRestarts;
+
     public EvalRunner(Configuration conf) {
         this.conf = conf;
         this.client = IngestJob.qdrant(conf).open();
@@ -115,6 +120,7 @@ public final class EvalRunner implements AutoCloseable {
         long existing = count(collection);
         if (existing == expectedPoints && existing > 0) {
             quantization = IngestJob.prepareCollection(conf, List::of);
+            ingestRestarts = 0;
             return existing;
         }
         if (existing > 0) {
@@ -140,33 +146,30 @@ public final class EvalRunner implements AutoCloseable {
                         () ->
                                 io.fhs.jobs.ingest.CalibrationSample.chunkTexts(
                                         conf, records, samples));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        StreamExecutionEnvironment env = LocalJobRun.environment(conf, 1);
         IngestJob.build(
                 env,
                 env.fromData(records, TypeInformation.of(KafkaRecord.class)).name("corpus"),
                 new DiscardingSink<>(),
                 IngestJob.qdrantSink(conf),
                 conf);
-        // A local environment shuts its MiniCluster down with the job, so the job runs on its own
-        // thread and progress is read from Qdrant.
-        CompletableFuture<Void> job =
-                CompletableFuture.runAsync(
-                        () -> {
-                            try {
-                                env.execute("fhs-eval-ingest");
-                            } catch (Exception e) {
-                                throw new java.util.concurrent.CompletionException(e);
-                            }
-                        });
-        while (!job.isDone()) {
-            Thread.sleep(500);
-            progress.accept(count(collection));
-        }
-        job.get();
+        // Progress is read from Qdrant while the job runs; restarts go to stderr as they happen.
+        ingestRestarts =
+                LocalJobRun.run(
+                                env,
+                                conf,
+                                "fhs-eval-ingest",
+                                new PrintWriter(System.err, true),
+                                () -> progress.accept(count(collection)))
+                        .restarts();
         long points = count(collection);
         progress.accept(points);
         return points;
+    }
+
+    /** How often the last {@link #ingest} job restarted. */
+    public int ingestRestarts() {
+        return ingestRestarts;
     }
 
     private long count(String collection) {

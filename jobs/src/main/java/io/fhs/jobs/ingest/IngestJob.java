@@ -13,6 +13,7 @@ import io.fhs.connectors.qdrant.QdrantConnectivity;
 import io.fhs.connectors.qdrant.QdrantSink;
 import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.connectors.qdrant.RetryPolicy;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.quantize.VectorQuantization;
@@ -121,7 +122,8 @@ public final class IngestJob {
         checkModels(conf);
         checkConnections(conf);
         prepareCollection(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);
         env.execute("fhs-ingest");
     }
@@ -289,6 +291,11 @@ public final class IngestJob {
                 .setElementConverter(QdrantSinkBuilder.identity())
                 .setConnection(qdrant(conf))
                 .setCollection(conf.get(IngestOptions.COLLECTION))
+                .setRetryPolicy(
+                        new RetryPolicy(
+                                RetryPolicy.DEFAULT.initialBackoff(),
+                                RetryPolicy.DEFAULT.maxBackoff(),
+                                conf.get(IngestOptions.WRITE_MAX_RETRY_TIME)))
                 .build();
     }
 

@@ -226,6 +226,15 @@ public final class IngestOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription("Checkpoints commit Kafka offsets and flush Qdrant writes.");
+    public static final ConfigOption<Duration> WRITE_MAX_RETRY_TIME =
+            ConfigOptions.key("qdrant.write.max-retry-time")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "How long the Qdrant sink retries a streak of transient write failures"
+                                    + " (backoff 100 ms doubling to 5 s) before it fails the job;"
+                                    + " each restart of the job retries this long again, so the"
+                                    + " restart-strategy attempts multiply it.");
     public static final ConfigOption<String> FIELD_ID =
             ConfigOptions.key("fields.id")
                     .stringType()
@@ -295,6 +304,12 @@ public final class IngestOptions {
         if (!(c.get(BM25_AVG_LEN) > 0)) {
             throw new IllegalArgumentException(
                     BM25_AVG_LEN.key() + " must be > 0, got " + c.get(BM25_AVG_LEN));
+        }
+        if (c.get(WRITE_MAX_RETRY_TIME).isNegative()) {
+            throw new IllegalArgumentException(
+                    WRITE_MAX_RETRY_TIME.key()
+                            + " must not be negative, got "
+                            + c.get(WRITE_MAX_RETRY_TIME));
         }
         for (ConfigOption<Duration> d :
                 java.util.List.of(

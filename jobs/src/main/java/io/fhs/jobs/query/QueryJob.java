@@ -155,7 +155,8 @@ public final class QueryJob {
     public static void main(String[] args) throws Exception {
         Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
         IngestJob.checkConnections(conf);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);
         env.execute("fhs-query");
     }

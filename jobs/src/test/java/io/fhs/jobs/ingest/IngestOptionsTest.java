@@ -104,4 +104,15 @@ class IngestOptionsTest {
         assertThatThrownBy(() -> IngestOptions.validate(samples))
                 .hasMessage("quantization.calibration-samples must be >= 1, got 0");
     }
+
+    @Test
+    void theSinkRetryTimeIsShippedAndMustNotBeNegative() {
+        assertThat(YamlConfig.load(CONF, Map.of()).get(IngestOptions.WRITE_MAX_RETRY_TIME))
+                .isEqualTo(Duration.ofMinutes(1));
+        // Flink parses no negative duration from text; code can still set one.
+        Configuration negative = new Configuration();
+        negative.set(IngestOptions.WRITE_MAX_RETRY_TIME, Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> IngestOptions.validate(negative))
+                .hasMessage("qdrant.write.max-retry-time must not be negative, got PT-1S");
+    }
 }
