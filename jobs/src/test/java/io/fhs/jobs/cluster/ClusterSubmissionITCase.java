@@ -257,7 +257,8 @@ class ClusterSubmissionITCase {
 
     static int freePort() throws IOException {
         // Below Linux's ephemeral range (32768-60999): a port the kernel picks for port 0 is also
-        // what it hands to outgoing connections, which took one (40007) before the cluster bound it.
+        // what it hands to outgoing connections, which took one (40007) before the cluster bound
+        // it.
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000);
             try (ServerSocket socket = new ServerSocket(port)) {
