@@ -4,18 +4,21 @@ import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.DeadLetterSerializer;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.kafka.KafkaRejectedWrites;
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.QdrantSink;
 import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.connectors.qdrant.RejectedWriteHandler;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -32,7 +35,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ingest job: Kafka -> validate (bad records to the dead-letter topic) -> per-document version
- * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant.
+ * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant. Whatever one record holds, it
+ * ends in Qdrant or in the dead-letter topic: validation, chunking and encoding failures of one
+ * record go there from their stage, writes Qdrant refuses from the sink.
  *
  * <p>{@link #build} takes the source and sinks as parameters so tests run the very same graph.
  */
@@ -54,19 +59,13 @@ public final class IngestJob {
                 records.process(new ValidateFunction(new DocumentParser(conf)))
                         .name("validate")
                         .uid("validate");
-        documents
-                .getSideOutput(ValidateFunction.DEAD_LETTERS)
-                .sinkTo(deadLetters)
-                .name("dead-letters")
-                .uid("dead-letters");
-
-        DataStream<ChunkRecord> chunks =
+        SingleOutputStreamOperator<ChunkRecord> chunks =
                 documents
                         .keyBy(DocumentEvent::docId)
                         .process(new VersionGate(conf.get(IngestOptions.DELETE_UNSEEN_TAILS)))
                         .name("version-gate")
                         .uid("version-gate")
-                        .flatMap(
+                        .process(
                                 new ChunkFunction(
                                         conf.get(IngestOptions.DENSE_MODEL),
                                         conf.get(IngestOptions.CHUNK_OVERLAP),
@@ -94,7 +93,21 @@ public final class IngestJob {
                         .name("encode")
                         .uid("encode");
 
-        encoded.map(new QuantizeFunction(quantization(conf)))
+        SingleOutputStreamOperator<EncodedChunk> encodedOk =
+                encoded.process(new EncodeFailures())
+                        .name("encode-failures")
+                        .uid("encode-failures");
+        documents
+                .getSideOutput(ValidateFunction.DEAD_LETTERS)
+                .union(
+                        chunks.getSideOutput(ValidateFunction.DEAD_LETTERS),
+                        encodedOk.getSideOutput(ValidateFunction.DEAD_LETTERS))
+                .sinkTo(deadLetters)
+                .name("dead-letters")
+                .uid("dead-letters");
+
+        encodedOk
+                .map(new QuantizeFunction(quantization(conf)))
                 .name("quantize")
                 .uid("quantize")
                 .flatMap(new ToQdrantWrites())
@@ -230,25 +243,58 @@ public final class IngestJob {
             builder.setBounded(OffsetsInitializer.latest());
         }
         KafkaSource<KafkaRecord> source = builder.build();
+        Properties dlqProducer = deadLetterProducerConfig(conf, bootstrap);
         KafkaSink<DeadLetter> dlq =
                 KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(bootstrap)
-                        .setRecordSerializer(
-                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
+                        .setKafkaProducerConfig(dlqProducer)
+                        .setRecordSerializer(deadLetterSerializer(conf))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();
         env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
         DataStream<KafkaRecord> records =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
                         .uid("kafka-source");
-        build(env, records, dlq, qdrantSink(conf), conf);
+        RejectedWriteHandler refused =
+                new KafkaRejectedWrites(dlqProducer, deadLetterSerializer(conf));
+        build(env, records, dlq, qdrantSink(conf, refused), conf);
     }
 
+    /** The dead-letter serializer, with its payload cap. */
+    public static DeadLetterSerializer deadLetterSerializer(Configuration conf) {
+        return new DeadLetterSerializer(
+                conf.get(IngestOptions.DEAD_LETTER_TOPIC),
+                conf.get(IngestOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES));
+    }
+
+    /**
+     * The dead-letter producers' properties (the KafkaSink's and the Qdrant sink's rejected
+     * writes): a request limit that every capped letter fits.
+     */
+    public static Properties deadLetterProducerConfig(Configuration conf, String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty(
+                "max.request.size",
+                Integer.toString(
+                        DeadLetterSerializer.maxRequestSize(
+                                conf.get(IngestOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES))));
+        return p;
+    }
+
+    /** The Qdrant sink; writes Qdrant refuses fail the job. */
     public static QdrantSink<QdrantWrite> qdrantSink(Configuration conf) {
+        return qdrantSink(conf, null);
+    }
+
+    /** The Qdrant sink; writes Qdrant refuses go to {@code refused} (null: fail the job). */
+    public static QdrantSink<QdrantWrite> qdrantSink(
+            Configuration conf, RejectedWriteHandler refused) {
         return QdrantSink.<QdrantWrite>builder()
                 .setElementConverter(QdrantSinkBuilder.identity())
                 .setConnection(qdrant(conf))
                 .setCollection(conf.get(IngestOptions.COLLECTION))
+                .setRejectedWriteHandler(refused)
                 .build();
     }
 

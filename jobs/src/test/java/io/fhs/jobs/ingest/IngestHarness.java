@@ -1,9 +1,11 @@
 package io.fhs.jobs.ingest;
 
-import io.fhs.connectors.kafka.DeadLetterSerializer;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.kafka.KafkaRejectedWrites;
 import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.qdrant.QdrantSink;
+import io.fhs.connectors.qdrant.QdrantWrite;
 import io.fhs.connectors.testing.KafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -112,17 +114,25 @@ final class IngestHarness {
                         .setBounded(OffsetsInitializer.latest())
                         .setDeserializer(new KafkaRecordDeserializer())
                         .build();
+        // The production wiring of dead letters: capped letters, the producer limit from the same
+        // option, Qdrant's refusals through the same producer settings.
+        Properties dlqProducer =
+                IngestJob.deadLetterProducerConfig(conf, conf.get(IngestOptions.BOOTSTRAP_SERVERS));
         KafkaSink<io.fhs.connectors.kafka.DeadLetter> dlq =
                 KafkaSink.<io.fhs.connectors.kafka.DeadLetter>builder()
                         .setBootstrapServers(conf.get(IngestOptions.BOOTSTRAP_SERVERS))
-                        .setRecordSerializer(
-                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
+                        .setKafkaProducerConfig(dlqProducer)
+                        .setRecordSerializer(IngestJob.deadLetterSerializer(conf))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();
         DataStream<KafkaRecord> records =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
                         .uid("kafka-source");
-        IngestJob.build(env, inject.apply(records), dlq, IngestJob.qdrantSink(conf), conf);
+        QdrantSink<QdrantWrite> qdrantSink =
+                IngestJob.qdrantSink(
+                        conf,
+                        new KafkaRejectedWrites(dlqProducer, IngestJob.deadLetterSerializer(conf)));
+        IngestJob.build(env, inject.apply(records), dlq, qdrantSink, conf);
         env.execute("ingest-test");
     }
 
