@@ -74,6 +74,20 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             "chunking failed: " + e));
             return;
         }
+        if (records.isEmpty()) {
+            // Only control characters, marks and spaces: nothing for the model, and no point.
+            failures.inc();
+            ctx.output(
+                    ValidateFunction.DEAD_LETTERS,
+                    DeadLetter.failed(
+                            DeadLetter.Stage.CHUNK,
+                            doc.origin(),
+                            doc.docId(),
+                            -1,
+                            "the text has no tokens for the model (only control characters,"
+                                    + " marks or spaces)"));
+            return;
+        }
         records.forEach(out::collect);
     }
 

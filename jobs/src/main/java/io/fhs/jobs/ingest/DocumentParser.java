@@ -110,6 +110,7 @@ public final class DocumentParser implements Serializable {
         if (id.isBlank()) {
             throw new Invalid(idField, "\"" + idField + "\" must not be empty");
         }
+        requireWellFormed(id, key != null ? "key" : idField);
         DocumentEvent.Op op = op(node);
         long version = version(node);
         if (op == DocumentEvent.Op.DELETE) {
@@ -119,7 +120,11 @@ public final class DocumentParser implements Serializable {
         if (text.isBlank()) {
             throw new Invalid(textField, "\"" + textField + "\" must not be empty");
         }
+        requireWellFormed(text, textField);
         String title = optionalString(node, titleField);
+        if (title != null) {
+            requireWellFormed(title, titleField);
+        }
         JsonNode metadata = node.get(metadataField);
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
             throw new Invalid(
@@ -178,14 +183,42 @@ public final class DocumentParser implements Serializable {
             throw new Invalid(
                     path, "\"" + path + "\" is a number beyond double range: " + abbreviate(node));
         }
+        if (node.isTextual()) {
+            requireWellFormed(node.textValue(), path);
+        }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                checkStorable(e.getValue(), path + "." + abbreviate(e.getKey()), depth + 1);
+                String child = path + "." + abbreviate(e.getKey());
+                requireWellFormed(e.getKey(), child);
+                checkStorable(e.getValue(), child, depth + 1);
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 checkStorable(node.get(i), path + "[" + i + "]", depth + 1);
+            }
+        }
+    }
+
+    /**
+     * Rejects unpaired UTF-16 surrogates (only a JSON escape such as {@code \ud800} can make one):
+     * protobuf sends them to Qdrant as '?', and the tokenizer's offsets break on them.
+     */
+    private static void requireWellFormed(String s, String field) throws Invalid {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired =
+                    Character.isHighSurrogate(c)
+                            ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(++i))
+                            : !Character.isLowSurrogate(c);
+            if (!paired) {
+                throw new Invalid(
+                        field,
+                        "\""
+                                + field
+                                + "\" contains an unpaired UTF-16 surrogate near character "
+                                + i
+                                + " (a \\uD800-\\uDFFF escape on its own)");
             }
         }
     }

@@ -82,4 +82,22 @@ class DocumentParserTest {
                 .extracting(e -> ((DocumentParser.Invalid) e).field())
                 .isEqualTo("metadata");
     }
+
+    @Test
+    void unpairedSurrogatesAreRefusedPairedOnesPass() throws Exception {
+        assertThat(parse("{\"id\": \"a\", \"text\": \"rocket \\ud83d\\ude80\"}").text())
+                .isEqualTo("rocket \ud83d\ude80");
+        assertThatThrownBy(() -> parse("{\"id\": \"a\", \"text\": \"x \\ud800 y\"}"))
+                .hasMessageContaining("unpaired UTF-16 surrogate")
+                .extracting(e -> ((DocumentParser.Invalid) e).field())
+                .isEqualTo("text");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "{\"id\": \"a\", \"text\": \"x\", \"metadata\":"
+                                                + " {\"k\\udc00\": 1}}"))
+                .extracting(e -> ((DocumentParser.Invalid) e).field())
+                .asString()
+                .startsWith("metadata.k");
+    }
 }
