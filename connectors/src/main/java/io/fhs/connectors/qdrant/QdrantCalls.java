@@ -23,7 +23,7 @@ public final class QdrantCalls {
                 throw new QdrantException("Interrupted while " + what, e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
-                if (attempt >= ATTEMPTS || !QdrantErrors.isTransient(cause)) {
+                if (attempt >= ATTEMPTS || !QdrantErrors.isWorthRepeating(cause)) {
                     throw new QdrantException(
                             "Qdrant failed while " + what + ": " + QdrantErrors.describe(cause),
                             cause);

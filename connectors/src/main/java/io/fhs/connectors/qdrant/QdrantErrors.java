@@ -6,29 +6,74 @@ import java.util.EnumSet;
 import java.util.Set;
 import javax.net.ssl.SSLException;
 
-/** Classifies Qdrant failures once: retry (server busy or gone) or fail (the request is wrong). */
+/**
+ * Classifies Qdrant failures in one place, as Flink's {@code FatalExceptionClassifier}s do: what a
+ * retry can fix, what no record can fix, and what the request itself caused.
+ */
 public final class QdrantErrors {
+    /** What a failure says about the request that met it. */
+    public enum Kind {
+        /** The server is busy, restarting or unreachable: retry the same request later. */
+        TRANSIENT,
+        /** Configuration, not data (no collection, no permission): fail the job. */
+        FATAL,
+        /**
+         * The server refused the request (invalid argument, a payload it cannot decode, an internal
+         * error): retrying it unchanged will not help; the writes in it are suspects.
+         */
+        REFUSED
+    }
+
     private static final Set<Status.Code> TRANSIENT =
             EnumSet.of(
                     Status.Code.UNAVAILABLE,
                     Status.Code.DEADLINE_EXCEEDED,
                     Status.Code.RESOURCE_EXHAUSTED,
                     Status.Code.ABORTED,
-                    Status.Code.CANCELLED,
-                    Status.Code.UNKNOWN,
-                    Status.Code.INTERNAL);
+                    Status.Code.CANCELLED);
+
+    private static final Set<Status.Code> FATAL =
+            EnumSet.of(
+                    Status.Code.NOT_FOUND,
+                    Status.Code.UNAUTHENTICATED,
+                    Status.Code.PERMISSION_DENIED,
+                    Status.Code.UNIMPLEMENTED);
 
     private QdrantErrors() {}
 
-    public static boolean isTransient(Throwable t) {
+    public static Kind classify(Throwable t) {
         // A failed TLS handshake (untrusted certificate, TLS against a plain server) is a
         // configuration error: retrying it for minutes only hides the cause.
         if (tlsFailure(t) != null) {
-            return false;
+            return Kind.FATAL;
         }
         Status status = status(t);
-        // Failures without a gRPC status are connection-level (channel shut down, I/O errors).
-        return status == null || TRANSIENT.contains(status.getCode());
+        if (status == null) {
+            // Failures without a gRPC status are connection-level (channel shut down, I/O errors).
+            return Kind.TRANSIENT;
+        }
+        if (TRANSIENT.contains(status.getCode())) {
+            return Kind.TRANSIENT;
+        }
+        return FATAL.contains(status.getCode()) ? Kind.FATAL : Kind.REFUSED;
+    }
+
+    public static boolean isTransient(Throwable t) {
+        return classify(t) == Kind.TRANSIENT;
+    }
+
+    /**
+     * Whether a blocking call that failed with {@code t} is worth repeating: transient failures,
+     * and Qdrant 1.16's occasional "INTERNAL: Encountered end-of-stream mid-frame" (a dropped
+     * stream, not a refusal) that a repeat usually gets past. Repeating a real refusal a few times
+     * costs nothing there.
+     */
+    public static boolean isWorthRepeating(Throwable t) {
+        Status status = status(t);
+        return classify(t) == Kind.TRANSIENT
+                || status != null
+                        && (status.getCode() == Status.Code.INTERNAL
+                                || status.getCode() == Status.Code.UNKNOWN);
     }
 
     static Status status(Throwable t) {

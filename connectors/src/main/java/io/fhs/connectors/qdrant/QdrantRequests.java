@@ -28,8 +28,28 @@ final class QdrantRequests {
 
     private QdrantRequests() {}
 
-    /** A run of writes that one request carries. */
-    record Segment(List<QdrantWrite> writes, boolean upsert) {}
+    /**
+     * A run of writes that one request carries.
+     *
+     * @param repeated this single write is being sent a second time after a refusal
+     */
+    record Segment(List<QdrantWrite> writes, boolean upsert, boolean repeated) {
+        Segment(List<QdrantWrite> writes, boolean upsert) {
+            this(writes, upsert, false);
+        }
+
+        /** The two halves of a segment of two or more writes, in order. */
+        List<Segment> halves() {
+            int mid = writes.size() / 2;
+            return List.of(
+                    new Segment(writes.subList(0, mid), upsert),
+                    new Segment(writes.subList(mid, writes.size()), upsert));
+        }
+
+        Segment repeat() {
+            return new Segment(writes, upsert, true);
+        }
+    }
 
     static List<Segment> segments(List<QdrantWrite> writes) {
         List<Segment> segments = new ArrayList<>();
@@ -146,9 +166,10 @@ final class QdrantRequests {
     static Value value(JsonNode node) {
         if (node.isTextual()) {
             return ValueFactory.value(node.textValue());
-        } else if (node.isIntegralNumber()) {
+        } else if (node.isIntegralNumber() && node.canConvertToLong()) {
             return ValueFactory.value(node.longValue());
         } else if (node.isNumber()) {
+            // Integers beyond 64 bits too: Qdrant has no wider integer, and wrapping would lie.
             return ValueFactory.value(node.doubleValue());
         } else if (node.isBoolean()) {
             return ValueFactory.value(node.booleanValue());

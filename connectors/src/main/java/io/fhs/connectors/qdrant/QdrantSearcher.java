@@ -74,7 +74,7 @@ public final class QdrantSearcher implements AutoCloseable {
                             if (error == null) {
                                 return CompletableFuture.completedFuture(hits);
                             }
-                            if (attempt < MAX_ATTEMPTS && QdrantErrors.isTransient(error)) {
+                            if (attempt < MAX_ATTEMPTS && QdrantErrors.isWorthRepeating(error)) {
                                 long backoff = 50L << (attempt - 1);
                                 return CompletableFuture.supplyAsync(
                                                 () -> attempt,

@@ -15,7 +15,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * A Flink sink that upserts and deletes Qdrant points, on the {@link AsyncSinkBase} pattern:
  * batches bounded by count, bytes and time, a bound on requests in flight, buffered writes in
  * checkpoints (at-least-once; with deterministic point ids, replays overwrite rather than
- * duplicate), retries with backoff of transient failures only.
+ * duplicate), retries with backoff of transient failures only; writes Qdrant refuses go to the
+ * {@link RejectedWriteHandler}, when there is one.
  *
  * <p>Keep {@code maxInFlightRequests} at 1 when the same document can be written twice in quick
  * succession (an update after a delete): concurrent requests may then land in either order.
@@ -28,6 +29,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
     private final String denseName;
     private final String sparseName;
     private final RetryPolicy retryPolicy;
+    private final RejectedWriteHandler rejectedWriteHandler;
 
     QdrantSink(
             ElementConverter<InputT, QdrantWrite> converter,
@@ -41,7 +43,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
             String collection,
             String denseName,
             String sparseName,
-            RetryPolicy retryPolicy) {
+            RetryPolicy retryPolicy,
+            RejectedWriteHandler rejectedWriteHandler) {
         super(
                 converter,
                 maxBatchSize,
@@ -55,6 +58,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
         this.denseName = denseName;
         this.sparseName = sparseName;
         this.retryPolicy = retryPolicy;
+        this.rejectedWriteHandler = rejectedWriteHandler;
     }
 
     public static <InputT> QdrantSinkBuilder<InputT> builder() {
@@ -88,7 +92,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 collection,
                 denseName,
                 sparseName,
-                retryPolicy);
+                retryPolicy,
+                rejectedWriteHandler);
     }
 
     @Override

@@ -23,6 +23,7 @@ public class QdrantSinkBuilder<InputT> {
     private long maxTimeInBufferMs = DEFAULT_MAX_TIME_IN_BUFFER_MS;
     private long maxRecordSizeInBytes = DEFAULT_MAX_RECORD_SIZE_IN_BYTES;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private RejectedWriteHandler rejectedWriteHandler;
 
     QdrantSinkBuilder() {}
 
@@ -83,6 +84,15 @@ public class QdrantSinkBuilder<InputT> {
         return this;
     }
 
+    /**
+     * Where writes that Qdrant refuses for good go, so the job goes on; without one (the default)
+     * such a write fails the job.
+     */
+    public QdrantSinkBuilder<InputT> setRejectedWriteHandler(RejectedWriteHandler handler) {
+        this.rejectedWriteHandler = handler;
+        return this;
+    }
+
     public QdrantSink<InputT> build() {
         if (converter == null) {
             throw new IllegalArgumentException(
@@ -107,7 +117,8 @@ public class QdrantSinkBuilder<InputT> {
                 collection,
                 denseName,
                 sparseName,
-                retryPolicy);
+                retryPolicy,
+                rejectedWriteHandler);
     }
 
     /** The identity converter, for streams of {@link QdrantWrite}. */

@@ -4,10 +4,13 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.fhs.connectors.qdrant.RejectedWriteHandler.RejectedWrite;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,9 +27,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes batches of {@link QdrantWrite}s with {@code wait=true}. A batch runs as a chain of
- * requests (upserts grouped, deletes in order); on a transient failure only the writes from the
- * failed request on are retried, after a backoff; a permanent failure fails the job with Qdrant's
- * message.
+ * requests (upserts grouped, deletes in order). What happens on a failure depends on its {@link
+ * QdrantErrors.Kind}: a transient one retries the writes from the failed request on, after a
+ * backoff; a fatal one fails the job; a refusal splits the request in halves until the refused
+ * writes stand alone, and each of those (after one immediate repeat) goes to the {@link
+ * RejectedWriteHandler}, while the others are written. Without a handler, a refused write fails the
+ * job with Qdrant's message.
  */
 class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private static final Logger LOG = LoggerFactory.getLogger(QdrantSinkWriter.class);
@@ -37,13 +43,16 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final String sparseName;
     private final RetryPolicy retryPolicy;
     private final QdrantClient client;
+    private final RejectedWriteHandler.Session rejects;
     private final ScheduledExecutorService retries;
     private final Counter pointsWritten;
     private final Counter deletes;
     private final Counter retriedRequests;
+    private final Counter splitRequests;
+    private final Counter rejectedWrites;
     private volatile long lastWriteMillis;
 
-    // A streak of consecutive failures: its start bounds how long we keep retrying.
+    // A streak of consecutive transient failures: its start bounds how long we keep retrying.
     private int failures;
     private long firstFailureNanos;
 
@@ -56,7 +65,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             String collection,
             String denseName,
             String sparseName,
-            RetryPolicy retryPolicy) {
+            RetryPolicy retryPolicy,
+            RejectedWriteHandler rejectedWriteHandler) {
         super(converter, context, configuration, state);
         this.connection = connection;
         this.collection = collection;
@@ -64,6 +74,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         this.sparseName = sparseName;
         this.retryPolicy = retryPolicy;
         this.client = connection.open();
+        this.rejects = rejectedWriteHandler == null ? null : rejectedWriteHandler.open();
         this.retries =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -75,113 +86,189 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         this.pointsWritten = metrics.counter("pointsWritten");
         this.deletes = metrics.counter("deletes");
         this.retriedRequests = metrics.counter("retriedRequests");
+        this.splitRequests = metrics.counter("splitRequests");
+        this.rejectedWrites = metrics.counter("rejectedWrites");
         metrics.gauge("writeLatencyMs", () -> lastWriteMillis);
     }
 
     @Override
     protected void submitRequestEntries(
             List<QdrantWrite> entries, ResultHandler<QdrantWrite> handler) {
-        run(QdrantRequests.segments(entries), 0, handler);
+        new Batch(QdrantRequests.segments(entries), handler).next();
     }
 
-    private void run(
-            List<QdrantRequests.Segment> segments, int index, ResultHandler<QdrantWrite> handler) {
-        if (index == segments.size()) {
-            synchronized (this) {
+    /** One batch on its way: the requests still to send, and the writes refused so far. */
+    private final class Batch {
+        private final Deque<QdrantRequests.Segment> todo;
+        private final List<RejectedWrite> refused = new ArrayList<>();
+        private final ResultHandler<QdrantWrite> handler;
+
+        Batch(List<QdrantRequests.Segment> segments, ResultHandler<QdrantWrite> handler) {
+            this.todo = new ArrayDeque<>(segments);
+            this.handler = handler;
+        }
+
+        void next() {
+            QdrantRequests.Segment segment = todo.peekFirst();
+            if (segment == null) {
+                afterRefusedStored(handler::complete);
+                return;
+            }
+            long start = System.nanoTime();
+            ListenableFuture<Points.UpdateResult> future;
+            try {
+                future = send(segment);
+            } catch (RuntimeException e) {
+                // A write that cannot even be turned into a request (bad payload JSON) is refused
+                // like one the server refuses.
+                refused(segment, e.getMessage(), e);
+                return;
+            }
+            Futures.addCallback(
+                    future,
+                    new FutureCallback<>() {
+                        @Override
+                        public void onSuccess(Points.UpdateResult result) {
+                            lastWriteMillis = (System.nanoTime() - start) / 1_000_000;
+                            written(segment);
+                        }
+
+                        @Override
+                        public void onFailure(Throwable t) {
+                            failed(segment, t);
+                        }
+                    },
+                    MoreExecutors.directExecutor());
+        }
+
+        private void written(QdrantRequests.Segment segment) {
+            todo.removeFirst();
+            if (segment.upsert()) {
+                pointsWritten.inc(segment.writes().size());
+            } else {
+                deletes.inc();
+            }
+            synchronized (QdrantSinkWriter.this) {
                 failures = 0;
             }
-            handler.complete();
-            return;
+            next();
         }
-        QdrantRequests.Segment segment = segments.get(index);
-        long start = System.nanoTime();
-        ListenableFuture<Points.UpdateResult> future;
-        try {
-            future =
-                    segment.upsert()
-                            ? client.upsertAsync(
-                                    QdrantRequests.upsert(
-                                            collection, denseName, sparseName, segment.writes()))
-                            : single(segment.writes().get(0));
-        } catch (RuntimeException e) {
-            // A write that cannot even be turned into a request (bad payload JSON) is a bug
-            // upstream.
-            handler.completeExceptionally(
-                    new QdrantException("Invalid write for Qdrant: " + e.getMessage(), e));
-            return;
-        }
-        Futures.addCallback(
-                future,
-                new FutureCallback<>() {
-                    @Override
-                    public void onSuccess(Points.UpdateResult result) {
-                        lastWriteMillis = (System.nanoTime() - start) / 1_000_000;
-                        if (segment.upsert()) {
-                            pointsWritten.inc(segment.writes().size());
-                        } else {
-                            deletes.inc();
-                        }
-                        run(segments, index + 1, handler);
-                    }
 
-                    @Override
-                    public void onFailure(Throwable t) {
-                        List<QdrantWrite> remaining = new ArrayList<>();
-                        for (int i = index; i < segments.size(); i++) {
-                            remaining.addAll(segments.get(i).writes());
-                        }
-                        fail(t, remaining, handler);
-                    }
-                },
-                MoreExecutors.directExecutor());
+        private void failed(QdrantRequests.Segment segment, Throwable t) {
+            switch (QdrantErrors.classify(t)) {
+                case TRANSIENT -> afterRefusedStored(() -> retryLater(t));
+                case FATAL ->
+                        handler.completeExceptionally(
+                                new QdrantException(
+                                        "Qdrant cannot take writes to collection '"
+                                                + collection
+                                                + "': "
+                                                + QdrantErrors.describe(t),
+                                        t));
+                case REFUSED -> refused(segment, QdrantErrors.describe(t), t);
+            }
+        }
+
+        private void refused(QdrantRequests.Segment segment, String reason, Throwable t) {
+            todo.removeFirst();
+            if (segment.writes().size() > 1) {
+                splitRequests.inc();
+                List<QdrantRequests.Segment> halves = segment.halves();
+                todo.addFirst(halves.get(1));
+                todo.addFirst(halves.get(0));
+            } else if (!segment.repeated()) {
+                // Qdrant 1.16 also drops streams with INTERNAL ("end-of-stream mid-frame"): one
+                // immediate repeat tells that apart from a refusal.
+                todo.addFirst(segment.repeat());
+            } else if (rejects == null) {
+                handler.completeExceptionally(
+                        new QdrantException(
+                                "Qdrant rejected a write to collection '"
+                                        + collection
+                                        + "': "
+                                        + reason,
+                                t));
+                return;
+            } else {
+                QdrantWrite write = segment.writes().get(0);
+                LOG.warn("Qdrant refused {} from {}: {}", write, write.origin(), reason);
+                rejectedWrites.inc();
+                refused.add(new RejectedWrite(write, reason));
+            }
+            next();
+        }
+
+        /** Runs {@code then} once the refused writes so far are stored by the handler. */
+        private void afterRefusedStored(Runnable then) {
+            if (refused.isEmpty()) {
+                then.run();
+                return;
+            }
+            List<RejectedWrite> stored = List.copyOf(refused);
+            refused.clear();
+            rejects.reject(stored)
+                    .whenComplete(
+                            (ok, error) -> {
+                                if (error != null) {
+                                    handler.completeExceptionally(
+                                            new QdrantException(
+                                                    "Could not store "
+                                                            + stored.size()
+                                                            + " writes Qdrant refused",
+                                                    error));
+                                } else {
+                                    then.run();
+                                }
+                            });
+        }
+
+        private void retryLater(Throwable t) {
+            List<QdrantWrite> remaining = new ArrayList<>();
+            todo.forEach(s -> remaining.addAll(s.writes()));
+            String reason = QdrantErrors.describe(t);
+            int attempt;
+            long streakMillis;
+            synchronized (QdrantSinkWriter.this) {
+                if (failures++ == 0) {
+                    firstFailureNanos = System.nanoTime();
+                }
+                attempt = failures;
+                streakMillis = (System.nanoTime() - firstFailureNanos) / 1_000_000;
+            }
+            if (streakMillis > retryPolicy.maxRetryTime().toMillis()) {
+                handler.completeExceptionally(
+                        new QdrantException(
+                                "Qdrant at "
+                                        + connection
+                                        + " kept failing for "
+                                        + streakMillis
+                                        + " ms: "
+                                        + reason,
+                                t));
+                return;
+            }
+            long delay = retryPolicy.backoffMillis(attempt);
+            LOG.warn(
+                    "Qdrant write of {} entries failed ({}); retry {} in {} ms",
+                    remaining.size(),
+                    reason,
+                    attempt,
+                    delay);
+            retriedRequests.inc();
+            retries.schedule(
+                    () -> handler.retryForEntries(remaining), delay, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private ListenableFuture<Points.UpdateResult> single(QdrantWrite write) {
+    private ListenableFuture<Points.UpdateResult> send(QdrantRequests.Segment segment) {
+        if (segment.upsert()) {
+            return client.upsertAsync(
+                    QdrantRequests.upsert(collection, denseName, sparseName, segment.writes()));
+        }
+        QdrantWrite write = segment.writes().get(0);
         return write.kind() == QdrantWrite.Kind.SET_PAYLOAD
                 ? client.setPayloadAsync(QdrantRequests.setPayload(collection, write), null)
                 : client.deleteAsync(QdrantRequests.delete(collection, write));
-    }
-
-    private void fail(
-            Throwable t, List<QdrantWrite> remaining, ResultHandler<QdrantWrite> handler) {
-        String reason = QdrantErrors.describe(t);
-        if (!QdrantErrors.isTransient(t)) {
-            handler.completeExceptionally(
-                    new QdrantException(
-                            "Qdrant rejected a write to collection '" + collection + "': " + reason,
-                            t));
-            return;
-        }
-        int attempt;
-        long streakMillis;
-        synchronized (this) {
-            if (failures++ == 0) {
-                firstFailureNanos = System.nanoTime();
-            }
-            attempt = failures;
-            streakMillis = (System.nanoTime() - firstFailureNanos) / 1_000_000;
-        }
-        if (streakMillis > retryPolicy.maxRetryTime().toMillis()) {
-            handler.completeExceptionally(
-                    new QdrantException(
-                            "Qdrant at "
-                                    + connection
-                                    + " kept failing for "
-                                    + streakMillis
-                                    + " ms: "
-                                    + reason,
-                            t));
-            return;
-        }
-        long delay = retryPolicy.backoffMillis(attempt);
-        LOG.warn(
-                "Qdrant write of {} entries failed ({}); retry {} in {} ms",
-                remaining.size(),
-                reason,
-                attempt,
-                delay);
-        retriedRequests.inc();
-        retries.schedule(() -> handler.retryForEntries(remaining), delay, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -200,6 +287,13 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             } catch (RuntimeException e) {
                 // A failing close must not take the TaskManager down with it.
                 LOG.warn("Closing the Qdrant client failed", e);
+            }
+            try {
+                if (rejects != null) {
+                    rejects.close();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the rejected-write handler failed", e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.fhs.connectors.qdrant;
 
+import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
@@ -30,6 +31,7 @@ public final class QdrantWrite implements Serializable {
     private final int[] sparseIndices;
     private final float[] sparseValues;
     private final String payloadJson;
+    private final RecordOrigin origin;
 
     private QdrantWrite(
             Kind kind,
@@ -39,7 +41,8 @@ public final class QdrantWrite implements Serializable {
             float[] dense,
             int[] sparseIndices,
             float[] sparseValues,
-            String payloadJson) {
+            String payloadJson,
+            RecordOrigin origin) {
         this.kind = kind;
         this.docId = Objects.requireNonNull(docId, "docId");
         this.pointId = pointId;
@@ -48,6 +51,7 @@ public final class QdrantWrite implements Serializable {
         this.sparseIndices = sparseIndices;
         this.sparseValues = sparseValues;
         this.payloadJson = payloadJson;
+        this.origin = Objects.requireNonNull(origin, "origin");
     }
 
     /**
@@ -77,7 +81,8 @@ public final class QdrantWrite implements Serializable {
                 dense,
                 sparseIndices,
                 sparseValues,
-                payloadJson == null ? "{}" : payloadJson);
+                payloadJson == null ? "{}" : payloadJson,
+                RecordOrigin.UNKNOWN);
     }
 
     /**
@@ -85,18 +90,53 @@ public final class QdrantWrite implements Serializable {
      * metadata-only change needs, without re-encoding.
      */
     public static QdrantWrite setPayload(String docId, String payloadJson) {
-        return new QdrantWrite(Kind.SET_PAYLOAD, docId, null, 0, null, null, null, payloadJson);
+        return new QdrantWrite(
+                Kind.SET_PAYLOAD,
+                docId,
+                null,
+                0,
+                null,
+                null,
+                null,
+                payloadJson,
+                RecordOrigin.UNKNOWN);
     }
 
     /** Deletes every point of a document. */
     public static QdrantWrite deleteDocument(String docId) {
-        return new QdrantWrite(Kind.DELETE_DOCUMENT, docId, null, 0, null, null, null, null);
+        return new QdrantWrite(
+                Kind.DELETE_DOCUMENT, docId, null, 0, null, null, null, null, RecordOrigin.UNKNOWN);
     }
 
     /** Deletes the points of a document whose chunk number is {@code fromChunk} or more. */
     public static QdrantWrite deleteChunksFrom(String docId, int fromChunk) {
         return new QdrantWrite(
-                Kind.DELETE_DOCUMENT, docId, null, fromChunk, null, null, null, null);
+                Kind.DELETE_DOCUMENT,
+                docId,
+                null,
+                fromChunk,
+                null,
+                null,
+                null,
+                null,
+                RecordOrigin.UNKNOWN);
+    }
+
+    /**
+     * This write, marked as coming from the record at {@code origin}: what a dead letter names when
+     * Qdrant refuses it.
+     */
+    public QdrantWrite withOrigin(RecordOrigin origin) {
+        return new QdrantWrite(
+                kind,
+                docId,
+                pointId,
+                chunk,
+                dense,
+                sparseIndices,
+                sparseValues,
+                payloadJson,
+                origin);
     }
 
     public Kind kind() {
@@ -132,6 +172,11 @@ public final class QdrantWrite implements Serializable {
         return payloadJson;
     }
 
+    /** The Kafka record this write came from, or {@link RecordOrigin#UNKNOWN}. */
+    public RecordOrigin origin() {
+        return origin;
+    }
+
     /** Approximate size on the wire, for the sink's byte limits. */
     public long sizeInBytes() {
         long size = 64 + docId.length() * 2L;
@@ -151,7 +196,8 @@ public final class QdrantWrite implements Serializable {
                 && Arrays.equals(dense, w.dense)
                 && Arrays.equals(sparseIndices, w.sparseIndices)
                 && Arrays.equals(sparseValues, w.sparseValues)
-                && Objects.equals(payloadJson, w.payloadJson);
+                && Objects.equals(payloadJson, w.payloadJson)
+                && origin.equals(w.origin);
     }
 
     @Override

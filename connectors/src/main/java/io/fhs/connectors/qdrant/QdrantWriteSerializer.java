@@ -1,12 +1,34 @@
 package io.fhs.connectors.qdrant;
 
+import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
-/** Checkpoints the sink's buffered writes. */
+/**
+ * Checkpoints the sink's buffered writes. Version 2 adds each write's origin (source topic,
+ * partition, offset) after the version 1 fields; version 1 state reads back with an unknown origin.
+ */
 public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<QdrantWrite> {
+    static final int VERSION = 2;
+
+    // The version of the state being read: the base class does not pass it on per entry, and a
+    // serializer instance restores one state at a time.
+    private int readingVersion = VERSION;
+
+    @Override
+    public BufferedRequestState<QdrantWrite> deserialize(int version, byte[] serialized)
+            throws IOException {
+        if (version < 1 || version > VERSION) {
+            throw new IOException("Unknown Qdrant sink state version " + version);
+        }
+        readingVersion = version;
+        return super.deserialize(version, serialized);
+    }
+
     @Override
     protected void serializeRequestToStream(QdrantWrite w, DataOutputStream out)
             throws IOException {
@@ -25,11 +47,26 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
         } else if (w.kind() == QdrantWrite.Kind.SET_PAYLOAD) {
             writeString(out, w.payloadJson());
         }
+        RecordOrigin origin = w.origin();
+        out.writeBoolean(origin.topic() != null);
+        if (origin.topic() != null) {
+            out.writeUTF(origin.topic());
+        }
+        out.writeInt(origin.partition());
+        out.writeLong(origin.offset());
+    }
+
+    private RecordOrigin readOrigin(DataInputStream in) throws IOException {
+        if (readingVersion < 2) {
+            return RecordOrigin.UNKNOWN;
+        }
+        String topic = in.readBoolean() ? in.readUTF() : null;
+        return new RecordOrigin(topic, in.readInt(), in.readLong());
     }
 
     // Length-prefixed UTF-8: payloads can exceed writeUTF's 64 KiB.
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
     }
@@ -37,12 +74,17 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
     private static String readString(DataInputStream in) throws IOException {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Override
     protected QdrantWrite deserializeRequestFromStream(long size, DataInputStream in)
             throws IOException {
+        QdrantWrite write = readWrite(in);
+        return write.withOrigin(readOrigin(in));
+    }
+
+    private static QdrantWrite readWrite(DataInputStream in) throws IOException {
         QdrantWrite.Kind kind = QdrantWrite.Kind.values()[in.readByte()];
         String docId = in.readUTF();
         int chunk = in.readInt();
@@ -88,6 +130,6 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
 
     @Override
     public int getVersion() {
-        return 1;
+        return VERSION;
     }
 }

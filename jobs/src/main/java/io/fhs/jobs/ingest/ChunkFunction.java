@@ -2,23 +2,26 @@ package io.fhs.jobs.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Splits documents into chunks that fit the dense model's {@code max_seq_length} (token-aware, with
- * overlap), and builds each chunk's payload. Deletions pass through as one record.
+ * overlap), and builds each chunk's payload. Deletions pass through as one record. A document the
+ * chunker fails on goes to the dead-letter output ({@code "stage": "chunk"}), not the job down.
  */
-public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, ChunkRecord> {
+public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ChunkFunction.class);
 
@@ -30,6 +33,7 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
     private transient Chunker chunker;
     private transient ObjectMapper json;
     private transient Counter chunks;
+    private transient Counter failures;
 
     public ChunkFunction(
             String denseModel, int overlapTokens, boolean storeText, SparseScope sparseScope) {
@@ -48,13 +52,50 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
         }
         json = new ObjectMapper();
         chunks = getRuntimeContext().getMetricGroup().counter("chunks");
+        failures = getRuntimeContext().getMetricGroup().counter("chunkFailures");
     }
 
     @Override
-    public void flatMap(DocumentEvent doc, Collector<ChunkRecord> out) throws Exception {
-        if (doc.op() == DocumentEvent.Op.DELETE) {
-            out.collect(ChunkRecord.deletion(doc.docId(), doc.appendTime()));
+    public void processElement(DocumentEvent doc, Context ctx, Collector<ChunkRecord> out) {
+        List<ChunkRecord> records;
+        try {
+            records = chunk(doc);
+        } catch (Exception e) {
+            failures.inc();
+            LOG.warn("Chunking document {} from {} failed", doc.docId(), doc.origin(), e);
+            ctx.output(
+                    ValidateFunction.DEAD_LETTERS,
+                    DeadLetter.failed(
+                            DeadLetter.Stage.CHUNK,
+                            doc.origin(),
+                            doc.docId(),
+                            -1,
+                            "chunking failed: " + e));
             return;
+        }
+        if (records.isEmpty()) {
+            // Only control characters, marks and spaces: nothing for the model, and no point.
+            failures.inc();
+            ctx.output(
+                    ValidateFunction.DEAD_LETTERS,
+                    DeadLetter.failed(
+                            DeadLetter.Stage.CHUNK,
+                            doc.origin(),
+                            doc.docId(),
+                            -1,
+                            "the text has no tokens for the model (only control characters,"
+                                    + " marks or spaces)"));
+            return;
+        }
+        records.forEach(out::collect);
+    }
+
+    /** The document's records; emitted only once all are built, so a failure emits none. */
+    List<ChunkRecord> chunk(DocumentEvent doc) throws Exception {
+        List<ChunkRecord> out = new ArrayList<>();
+        if (doc.op() == DocumentEvent.Op.DELETE) {
+            out.add(ChunkRecord.deletion(doc));
+            return out;
         }
         if (doc.op() == DocumentEvent.Op.UPDATE_PAYLOAD) {
             ObjectNode payload = json.createObjectNode();
@@ -66,9 +107,8 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
             if (doc.version() >= 0) {
                 payload.put("version", doc.version());
             }
-            out.collect(
-                    ChunkRecord.payloadUpdate(doc.docId(), payload.toString(), doc.appendTime()));
-            return;
+            out.add(ChunkRecord.payloadUpdate(doc, payload.toString()));
+            return out;
         }
         List<Chunk> pieces = chunker.chunk(doc.text());
         for (Chunk c : pieces) {
@@ -88,7 +128,7 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
             if (doc.version() >= 0) {
                 payload.put("version", doc.version());
             }
-            out.collect(
+            out.add(
                     new ChunkRecord(
                             doc.docId(),
                             ChunkRecord.Kind.UPSERT,
@@ -98,9 +138,11 @@ public final class ChunkFunction extends RichFlatMapFunction<DocumentEvent, Chun
                             sparseText(doc, c),
                             payload.toString(),
                             doc.appendTime(),
-                            doc.replacesExisting()));
+                            doc.replacesExisting(),
+                            doc.origin()));
         }
         chunks.inc(pieces.size());
+        return out;
     }
 
     /** The chunker of the ingest job for {@code encoder} (the caller closes it). */

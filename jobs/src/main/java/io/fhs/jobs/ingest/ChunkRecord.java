@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
 
 /**
@@ -11,6 +12,7 @@ import java.io.Serializable;
  * @param sparseText what the sparse encoder sees: the chunk's encode text, or with sparse scope
  *     DOCUMENT the whole document on chunk 0 and null (no sparse vector) on the others
  * @param payloadJson the point payload (title, metadata, offsets, text)
+ * @param origin the Kafka record of the document, for dead letters
  */
 public record ChunkRecord(
         String docId,
@@ -21,7 +23,8 @@ public record ChunkRecord(
         String sparseText,
         String payloadJson,
         long appendTime,
-        boolean replacesExisting)
+        boolean replacesExisting,
+        RecordOrigin origin)
         implements Serializable {
 
     /** What the record asks for. */
@@ -31,13 +34,32 @@ public record ChunkRecord(
         SET_PAYLOAD
     }
 
-    public static ChunkRecord deletion(String docId, long appendTime) {
-        return new ChunkRecord(docId, Kind.DELETE, -1, 0, null, null, null, appendTime, true);
+    public static ChunkRecord deletion(DocumentEvent doc) {
+        return new ChunkRecord(
+                doc.docId(),
+                Kind.DELETE,
+                -1,
+                0,
+                null,
+                null,
+                null,
+                doc.appendTime(),
+                true,
+                doc.origin());
     }
 
-    public static ChunkRecord payloadUpdate(String docId, String payloadJson, long appendTime) {
+    public static ChunkRecord payloadUpdate(DocumentEvent doc, String payloadJson) {
         return new ChunkRecord(
-                docId, Kind.SET_PAYLOAD, -1, 0, null, null, payloadJson, appendTime, true);
+                doc.docId(),
+                Kind.SET_PAYLOAD,
+                -1,
+                0,
+                null,
+                null,
+                payloadJson,
+                doc.appendTime(),
+                true,
+                doc.origin());
     }
 
     public boolean needsEncoding() {

@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
 
 /**
@@ -9,6 +10,7 @@ import java.io.Serializable;
  * @param appendTime when the record was appended to Kafka (for freshness)
  * @param replacesExisting an earlier version of the document is indexed (set by {@link
  *     VersionGate}); only then can stale chunks be left behind
+ * @param origin the Kafka record it came from, for dead letters of later stages
  */
 public record DocumentEvent(
         String docId,
@@ -18,7 +20,8 @@ public record DocumentEvent(
         String metadataJson,
         long version,
         long appendTime,
-        boolean replacesExisting)
+        boolean replacesExisting,
+        RecordOrigin origin)
         implements Serializable {
 
     /** What to do with the document. */
@@ -29,18 +32,28 @@ public record DocumentEvent(
         UPDATE_PAYLOAD
     }
 
-    public static DocumentEvent delete(String docId, long version, long appendTime) {
-        return new DocumentEvent(docId, Op.DELETE, null, null, null, version, appendTime, false);
+    public static DocumentEvent delete(
+            String docId, long version, long appendTime, RecordOrigin origin) {
+        return new DocumentEvent(
+                docId, Op.DELETE, null, null, null, version, appendTime, false, origin);
     }
 
     public DocumentEvent asPayloadUpdate() {
         return new DocumentEvent(
-                docId, Op.UPDATE_PAYLOAD, title, text, metadataJson, version, appendTime, true);
+                docId,
+                Op.UPDATE_PAYLOAD,
+                title,
+                text,
+                metadataJson,
+                version,
+                appendTime,
+                true,
+                origin);
     }
 
     public DocumentEvent replacingExisting(boolean replaces) {
         return new DocumentEvent(
-                docId, op, title, text, metadataJson, version, appendTime, replaces);
+                docId, op, title, text, metadataJson, version, appendTime, replaces, origin);
     }
 
     /** Identifies the content that gets encoded: a change elsewhere needs no re-encoding. */

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.kafka.RecordOrigin;
+import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -22,6 +26,21 @@ import org.apache.flink.configuration.Configuration;
 public final class DocumentParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The deepest metadata Qdrant 1.16.3 takes whatever its shape: its gRPC decoder stops at a
+     * recursion depth of 100, an object level costs 3 of it and a list level 2, and the payload
+     * itself sits 4 deep in an upsert (QdrantPayloadLimitsITCase measures it).
+     */
+    public static final int QDRANT_MAX_METADATA_DEPTH = 32;
+
+    /**
+     * The most characters of id, title, metadata and text one point's payload may carry: the Qdrant
+     * sink estimates 2 bytes a character and takes records up to {@link
+     * QdrantSinkBuilder#DEFAULT_MAX_RECORD_SIZE_IN_BYTES}; the other half is left to vectors.
+     */
+    public static final int MAX_PAYLOAD_CHARS =
+            (int) (QdrantSinkBuilder.DEFAULT_MAX_RECORD_SIZE_IN_BYTES / 4);
+
     private final String idField;
     private final String textField;
     private final String titleField;
@@ -29,6 +48,7 @@ public final class DocumentParser implements Serializable {
     private final String opField;
     private final String versionField;
     private final int maxBytes;
+    private final int maxMetadataDepth;
     private transient ObjectMapper json;
 
     /** A record that breaks the contract. */
@@ -55,6 +75,7 @@ public final class DocumentParser implements Serializable {
         this.opField = c.get(IngestOptions.FIELD_OP);
         this.versionField = c.get(IngestOptions.FIELD_VERSION);
         this.maxBytes = c.get(IngestOptions.MAX_DOCUMENT_BYTES);
+        this.maxMetadataDepth = c.get(IngestOptions.MAX_METADATA_DEPTH);
     }
 
     public DocumentEvent parse(KafkaRecord record) throws Invalid {
@@ -68,7 +89,7 @@ public final class DocumentParser implements Serializable {
                         "key",
                         "a tombstone (null value) needs a Kafka key: the id of the document to delete");
             }
-            return DocumentEvent.delete(key, -1, record.timestamp());
+            return DocumentEvent.delete(key, -1, record.timestamp(), RecordOrigin.of(record));
         }
         if (record.value().length > maxBytes) {
             throw new Invalid(
@@ -89,31 +110,122 @@ public final class DocumentParser implements Serializable {
         if (id.isBlank()) {
             throw new Invalid(idField, "\"" + idField + "\" must not be empty");
         }
+        requireWellFormed(id, key != null ? "key" : idField);
         DocumentEvent.Op op = op(node);
         long version = version(node);
         if (op == DocumentEvent.Op.DELETE) {
-            return DocumentEvent.delete(id, version, record.timestamp());
+            return DocumentEvent.delete(id, version, record.timestamp(), RecordOrigin.of(record));
         }
         String text = requireString(node, textField, "the text to index");
         if (text.isBlank()) {
             throw new Invalid(textField, "\"" + textField + "\" must not be empty");
         }
+        requireWellFormed(text, textField);
         String title = optionalString(node, titleField);
+        if (title != null) {
+            requireWellFormed(title, titleField);
+        }
         JsonNode metadata = node.get(metadataField);
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
             throw new Invalid(
                     metadataField,
                     "\"" + metadataField + "\" must be a JSON object, got " + kind(metadata));
         }
+        String metadataJson = null;
+        if (metadata != null && !metadata.isNull()) {
+            checkStorable(metadata, metadataField, 1);
+            metadataJson = metadata.toString();
+        }
+        long payloadChars =
+                (long) id.length()
+                        + text.length()
+                        + (title == null ? 0 : title.length())
+                        + (metadataJson == null ? 0 : metadataJson.length());
+        if (payloadChars > MAX_PAYLOAD_CHARS) {
+            throw new Invalid(
+                    metadataJson == null ? textField : metadataField,
+                    "id, title, text and metadata come to "
+                            + payloadChars
+                            + " characters, over the "
+                            + MAX_PAYLOAD_CHARS
+                            + " a Qdrant point's payload may carry");
+        }
         return new DocumentEvent(
                 id,
                 op,
                 title,
                 text,
-                metadata == null || metadata.isNull() ? null : metadata.toString(),
+                metadataJson,
                 version,
                 record.timestamp(),
-                false);
+                false,
+                RecordOrigin.of(record));
+    }
+
+    /**
+     * Rejects what Qdrant cannot store, naming the field by its path: nesting deeper than {@code
+     * ingest.max-metadata-depth}, and numbers beyond double range (1e400), which Qdrant refuses as
+     * "cannot convert to json number".
+     */
+    private void checkStorable(JsonNode node, String path, int depth) throws Invalid {
+        if (node.isContainerNode() && depth > maxMetadataDepth) {
+            throw new Invalid(
+                    path,
+                    "\""
+                            + path
+                            + "\" nests deeper than "
+                            + maxMetadataDepth
+                            + " levels (option "
+                            + IngestOptions.MAX_METADATA_DEPTH.key()
+                            + ")");
+        }
+        if (node.isNumber() && !node.canConvertToLong() && !Double.isFinite(node.doubleValue())) {
+            throw new Invalid(
+                    path, "\"" + path + "\" is a number beyond double range: " + abbreviate(node));
+        }
+        if (node.isTextual()) {
+            requireWellFormed(node.textValue(), path);
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String child = path + "." + abbreviate(e.getKey());
+                requireWellFormed(e.getKey(), child);
+                checkStorable(e.getValue(), child, depth + 1);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkStorable(node.get(i), path + "[" + i + "]", depth + 1);
+            }
+        }
+    }
+
+    /**
+     * Rejects unpaired UTF-16 surrogates (only a JSON escape such as {@code \ud800} can make one):
+     * protobuf sends them to Qdrant as '?', and the tokenizer's offsets break on them.
+     */
+    private static void requireWellFormed(String s, String field) throws Invalid {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired =
+                    Character.isHighSurrogate(c)
+                            ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(++i))
+                            : !Character.isLowSurrogate(c);
+            if (!paired) {
+                throw new Invalid(
+                        field,
+                        "\""
+                                + field
+                                + "\" contains an unpaired UTF-16 surrogate near character "
+                                + i
+                                + " (a \\uD800-\\uDFFF escape on its own)");
+            }
+        }
+    }
+
+    private static String abbreviate(Object value) {
+        String s = String.valueOf(value);
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     private JsonNode parseJson(String value) throws Invalid {

@@ -16,7 +16,9 @@ import java.util.function.Function;
 
 /**
  * Encodes chunks dense and sparse in micro-batches across records (one encoder call per batch), on
- * the batcher's worker thread. Deletions pass through untouched, in order.
+ * the batcher's worker thread. Deletions pass through untouched, in order. A chunk that fails to
+ * encode on its own (the batcher retries a failed batch item by item) becomes a failed {@link
+ * EncodedChunk}, which {@link EncodeFailures} turns into a dead letter.
  */
 public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecord, EncodedChunk> {
     private static final long serialVersionUID = 1L;
@@ -96,6 +98,11 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
             next++;
         }
         return out;
+    }
+
+    @Override
+    protected EncodedChunk onFailure(ChunkRecord chunk, Throwable error) {
+        return EncodedChunk.failed(chunk, "encoding failed: " + error);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.fhs.connectors.kafka.KafkaConnectivity;
 import io.fhs.connectors.kafka.KafkaProperties;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.kafka.KafkaRejectedWrites;
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantConnection;
@@ -13,6 +14,7 @@ import io.fhs.connectors.qdrant.QdrantConnectivity;
 import io.fhs.connectors.qdrant.QdrantSink;
 import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.connectors.qdrant.RejectedWriteHandler;
 import io.fhs.connectors.qdrant.RetryPolicy;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
@@ -37,10 +39,13 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The ingest job: Kafka -> validate (bad records to the dead-letter topic) -> per-document version
- * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant.
+ * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant. Whatever one record holds, it
+ * ends in Qdrant or in the dead-letter topic: validation, chunking and encoding failures of one
+ * record go there from their stage, writes Qdrant refuses from the sink.
  *
  * <p>{@link #build} takes the source and sinks as parameters so tests run the very same graph.
  */
@@ -62,19 +67,13 @@ public final class IngestJob {
                 records.process(new ValidateFunction(new DocumentParser(conf)))
                         .name("validate")
                         .uid("validate");
-        documents
-                .getSideOutput(ValidateFunction.DEAD_LETTERS)
-                .sinkTo(deadLetters)
-                .name("dead-letters")
-                .uid("dead-letters");
-
-        DataStream<ChunkRecord> chunks =
+        SingleOutputStreamOperator<ChunkRecord> chunks =
                 documents
                         .keyBy(DocumentEvent::docId)
                         .process(new VersionGate(conf.get(IngestOptions.DELETE_UNSEEN_TAILS)))
                         .name("version-gate")
                         .uid("version-gate")
-                        .flatMap(
+                        .process(
                                 new ChunkFunction(
                                         conf.get(IngestOptions.DENSE_MODEL),
                                         conf.get(IngestOptions.CHUNK_OVERLAP),
@@ -102,7 +101,21 @@ public final class IngestJob {
                         .name("encode")
                         .uid("encode");
 
-        encoded.map(new QuantizeFunction(quantization(conf)))
+        SingleOutputStreamOperator<EncodedChunk> encodedOk =
+                encoded.process(new EncodeFailures())
+                        .name("encode-failures")
+                        .uid("encode-failures");
+        documents
+                .getSideOutput(ValidateFunction.DEAD_LETTERS)
+                .union(
+                        chunks.getSideOutput(ValidateFunction.DEAD_LETTERS),
+                        encodedOk.getSideOutput(ValidateFunction.DEAD_LETTERS))
+                .sinkTo(deadLetters)
+                .name("dead-letters")
+                .uid("dead-letters");
+
+        encodedOk
+                .map(new QuantizeFunction(quantization(conf)))
                 .name("quantize")
                 .uid("quantize")
                 .flatMap(new ToQdrantWrites())
@@ -257,36 +270,78 @@ public final class IngestJob {
      */
     public static void buildFromKafka(
             StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
-        Properties kafka = kafkaProperties(conf);
+        env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
+        DataStream<KafkaRecord> records =
+                env.fromSource(
+                                kafkaSource(conf, bounded),
+                                WatermarkStrategy.noWatermarks(),
+                                "kafka")
+                        .uid("kafka-source");
+        build(env, records, deadLetterSink(conf), qdrantSinkWithDeadLetters(conf), conf);
+    }
+
+    /** The job's source: the topic from the group's committed offsets (else the earliest). */
+    public static KafkaSource<KafkaRecord> kafkaSource(Configuration conf, boolean bounded) {
         var builder =
                 KafkaSource.<KafkaRecord>builder()
-                        .setProperties(kafka)
+                        .setProperties(kafkaProperties(conf))
                         .setTopics(conf.get(IngestOptions.TOPIC))
                         .setGroupId(conf.get(IngestOptions.GROUP_ID))
                         .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(
-                                        org.apache.kafka.clients.consumer.OffsetResetStrategy
-                                                .EARLIEST))
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new KafkaRecordDeserializer());
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        KafkaSource<KafkaRecord> source = builder.build();
-        KafkaSink<DeadLetter> dlq =
-                KafkaSink.<DeadLetter>builder()
-                        .setKafkaProducerConfig(kafka)
-                        .setRecordSerializer(
-                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build();
-        env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
-        DataStream<KafkaRecord> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
-                        .uid("kafka-source");
-        build(env, records, dlq, qdrantSink(conf), conf);
+        return builder.build();
     }
 
+    /** The dead-letter topic's sink (at least once; every capped letter fits its requests). */
+    public static KafkaSink<DeadLetter> deadLetterSink(Configuration conf) {
+        return KafkaSink.<DeadLetter>builder()
+                .setKafkaProducerConfig(deadLetterProducerConfig(conf))
+                .setRecordSerializer(deadLetterSerializer(conf))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** The Qdrant sink whose refused writes go to the dead-letter topic (stage qdrant). */
+    public static QdrantSink<QdrantWrite> qdrantSinkWithDeadLetters(Configuration conf) {
+        return qdrantSink(
+                conf,
+                new KafkaRejectedWrites(
+                        deadLetterProducerConfig(conf), deadLetterSerializer(conf)));
+    }
+
+    /** The dead-letter serializer, with its payload cap. */
+    public static DeadLetterSerializer deadLetterSerializer(Configuration conf) {
+        return new DeadLetterSerializer(
+                conf.get(IngestOptions.DEAD_LETTER_TOPIC),
+                conf.get(IngestOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES));
+    }
+
+    /**
+     * The dead-letter producers' properties (the KafkaSink's and the Qdrant sink's rejected
+     * writes): the clients' properties, with a request limit that every capped letter fits.
+     */
+    public static Properties deadLetterProducerConfig(Configuration conf) {
+        Properties p = kafkaProperties(conf);
+        p.setProperty(
+                "max.request.size",
+                Integer.toString(
+                        DeadLetterSerializer.maxRequestSize(
+                                conf.get(IngestOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES))));
+        return p;
+    }
+
+    /** The Qdrant sink; writes Qdrant refuses fail the job. */
     public static QdrantSink<QdrantWrite> qdrantSink(Configuration conf) {
+        return qdrantSink(conf, null);
+    }
+
+    /** The Qdrant sink; writes Qdrant refuses go to {@code refused} (null: fail the job). */
+    public static QdrantSink<QdrantWrite> qdrantSink(
+            Configuration conf, RejectedWriteHandler refused) {
         return QdrantSink.<QdrantWrite>builder()
                 .setElementConverter(QdrantSinkBuilder.identity())
                 .setConnection(qdrant(conf))
@@ -296,6 +351,7 @@ public final class IngestJob {
                                 RetryPolicy.DEFAULT.initialBackoff(),
                                 RetryPolicy.DEFAULT.maxBackoff(),
                                 conf.get(IngestOptions.WRITE_MAX_RETRY_TIME)))
+                .setRejectedWriteHandler(refused)
                 .build();
     }
 

@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.kafka.DeadLetterSerializer;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.time.Duration;
@@ -179,6 +180,28 @@ public final class IngestOptions {
                     .intType()
                     .defaultValue(1_000_000)
                     .withDescription("Larger records go to the dead-letter topic.");
+    public static final ConfigOption<Integer> MAX_METADATA_DEPTH =
+            ConfigOptions.key("ingest.max-metadata-depth")
+                    .intType()
+                    .defaultValue(DocumentParser.QDRANT_MAX_METADATA_DEPTH)
+                    .withDescription(
+                            "Deepest nesting of objects and arrays in a document's metadata (the"
+                                    + " metadata object itself is level 1); deeper documents go to"
+                                    + " the dead-letter topic. At most "
+                                    + DocumentParser.QDRANT_MAX_METADATA_DEPTH
+                                    + ": Qdrant 1.16's gRPC decoder refuses objects nested deeper.");
+
+    /** Letters with this much payload still fit a broker's default message.max.bytes (1 MiB). */
+    static final int MAX_DEAD_LETTER_PAYLOAD_BYTES = 512 * 1024;
+
+    public static final ConfigOption<Integer> DEAD_LETTER_MAX_PAYLOAD_BYTES =
+            ConfigOptions.key("ingest.dead-letter.max-payload-bytes")
+                    .intType()
+                    .defaultValue(DeadLetterSerializer.DEFAULT_MAX_PAYLOAD_BYTES)
+                    .withDescription(
+                            "Bytes of the original record a dead letter copies (the rest is cut,"
+                                    + " payload_truncated says so). The dead-letter producer's"
+                                    + " max.request.size is set from it, so every letter fits.");
     public static final ConfigOption<Integer> ENCODE_BATCH_SIZE =
             ConfigOptions.key("encode.batch-size")
                     .intType()
@@ -271,6 +294,33 @@ public final class IngestOptions {
         positive(c, ENCODE_BATCH_SIZE);
         positive(c, ENCODE_CAPACITY);
         positive(c, MAX_DOCUMENT_BYTES);
+        positive(c, MAX_METADATA_DEPTH);
+        if (c.get(MAX_METADATA_DEPTH) > DocumentParser.QDRANT_MAX_METADATA_DEPTH) {
+            throw new IllegalArgumentException(
+                    MAX_METADATA_DEPTH.key()
+                            + " must be <= "
+                            + DocumentParser.QDRANT_MAX_METADATA_DEPTH
+                            + " (Qdrant refuses deeper payloads), got "
+                            + c.get(MAX_METADATA_DEPTH));
+        }
+        if (c.get(MAX_DOCUMENT_BYTES) > DocumentParser.MAX_PAYLOAD_CHARS) {
+            throw new IllegalArgumentException(
+                    MAX_DOCUMENT_BYTES.key()
+                            + " must be <= "
+                            + DocumentParser.MAX_PAYLOAD_CHARS
+                            + " (a point's payload must fit the Qdrant sink's record limit), got "
+                            + c.get(MAX_DOCUMENT_BYTES));
+        }
+        int cap = c.get(DEAD_LETTER_MAX_PAYLOAD_BYTES);
+        if (cap < 0 || cap > MAX_DEAD_LETTER_PAYLOAD_BYTES) {
+            throw new IllegalArgumentException(
+                    DEAD_LETTER_MAX_PAYLOAD_BYTES.key()
+                            + " must be between 0 and "
+                            + MAX_DEAD_LETTER_PAYLOAD_BYTES
+                            + " (a letter must fit a broker's default message.max.bytes of 1 MiB),"
+                            + " got "
+                            + cap);
+        }
         positive(c, HNSW_M);
         positive(c, HNSW_EF_CONSTRUCT);
         positive(c, CALIBRATION_SAMPLES);

@@ -16,23 +16,25 @@ public final class ToQdrantWrites implements FlatMapFunction<EncodedChunk, Qdran
     public void flatMap(EncodedChunk e, Collector<QdrantWrite> out) {
         ChunkRecord c = e.chunk();
         if (c.kind() == ChunkRecord.Kind.DELETE) {
-            out.collect(QdrantWrite.deleteDocument(c.docId()));
+            out.collect(QdrantWrite.deleteDocument(c.docId()).withOrigin(c.origin()));
             return;
         }
         if (c.kind() == ChunkRecord.Kind.SET_PAYLOAD) {
-            out.collect(QdrantWrite.setPayload(c.docId(), c.payloadJson()));
+            out.collect(QdrantWrite.setPayload(c.docId(), c.payloadJson()).withOrigin(c.origin()));
             return;
         }
         out.collect(
                 QdrantWrite.upsert(
-                        c.docId(),
-                        c.chunk(),
-                        e.dense(),
-                        e.sparseIndices(),
-                        e.sparseValues(),
-                        c.payloadJson()));
+                                c.docId(),
+                                c.chunk(),
+                                e.dense(),
+                                e.sparseIndices(),
+                                e.sparseValues(),
+                                c.payloadJson())
+                        .withOrigin(c.origin()));
         if (c.replacesExisting() && c.chunk() == c.chunkCount() - 1) {
-            out.collect(QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount()));
+            out.collect(
+                    QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount()).withOrigin(c.origin()));
         }
     }
 }

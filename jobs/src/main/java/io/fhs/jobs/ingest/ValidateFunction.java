@@ -35,7 +35,7 @@ public final class ValidateFunction extends ProcessFunction<KafkaRecord, Documen
             out.collect(parser.parse(record));
         } catch (DocumentParser.Invalid e) {
             deadLetters.inc();
-            ctx.output(DEAD_LETTERS, DeadLetter.of(record, e.field(), e.getMessage()));
+            ctx.output(DEAD_LETTERS, DeadLetter.invalid(record, e.field(), e.getMessage()));
         }
     }
 }

@@ -54,19 +54,25 @@ public final class EncodeStage implements AutoCloseable {
     }
 
     /**
-     * Encodes the batch's queries that have not failed; failed ones pass through. An encoder
-     * failure fails the batch's queries with an error result rather than the job.
+     * Encodes the batch's queries that have not failed; failed ones pass through. When the encoder
+     * fails on a batch, its queries are encoded one by one, so only a query that fails on its own
+     * gets an error result; never the job.
      */
     public List<QueryWork> encode(List<QueryWork> batch) {
         try {
             return encodeOrThrow(batch);
         } catch (RuntimeException e) {
-            LOG.warn("Encoding a batch of {} queries failed", batch.size(), e);
-            List<QueryWork> out = new ArrayList<>(batch.size());
-            for (QueryWork w : batch) {
-                out.add(w.failed() ? w : w.failing("encode failed: " + e.getMessage()));
+            if (batch.size() > 1) {
+                LOG.warn("Encoding {} queries failed; encoding them one by one", batch.size(), e);
+                List<QueryWork> out = new ArrayList<>(batch.size());
+                for (QueryWork w : batch) {
+                    out.addAll(encode(List.of(w)));
+                }
+                return out;
             }
-            return out;
+            QueryWork w = batch.get(0);
+            LOG.warn("Encoding query {} failed", w.queryId(), e);
+            return List.of(w.failed() ? w : w.failing("encode failed: " + e.getMessage()));
         }
     }
 

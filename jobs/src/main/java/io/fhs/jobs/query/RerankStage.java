@@ -42,7 +42,9 @@ public final class RerankStage implements AutoCloseable {
 
     /**
      * Reranks each query's top rerank-top-n hits (the rest follow in search order), cuts to top_k
-     * and drops unwanted text; failed work passes through.
+     * and drops unwanted text; failed work passes through. When the cross-encoder fails on a batch,
+     * its queries are reranked one by one, so only a query that fails on its own gets an error
+     * result.
      */
     public List<QueryWork> rerank(List<QueryWork> batch) {
         long start = System.nanoTime();
@@ -59,6 +61,14 @@ public final class RerankStage implements AutoCloseable {
         try {
             scores = pairs.isEmpty() ? new float[0] : encoder.predict(pairs);
         } catch (RuntimeException e) {
+            if (batch.size() > 1) {
+                LOG.warn("Reranking {} queries failed; reranking them one by one", batch.size(), e);
+                List<QueryWork> out = new ArrayList<>(batch.size());
+                for (QueryWork w : batch) {
+                    out.addAll(rerank(List.of(w)));
+                }
+                return out;
+            }
             LOG.warn("Reranking {} pairs failed", pairs.size(), e);
             scores = null;
             failure = "rerank failed: " + e.getMessage();

@@ -142,7 +142,7 @@ public final class SearchStage implements AutoCloseable {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     if (error == null) {
                         out.complete(w.searched(hits, ms));
-                    } else if (QdrantErrors.isTransient(error)) {
+                    } else if (QdrantErrors.isWorthRepeating(error)) {
                         lastError.set(error);
                         long backoff =
                                 Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(n - 1, 10));

@@ -7,9 +7,9 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * The last step of a query: its result, and the query's latency in the job, from the parse
- * operator receiving it to here ({@code queryLatencyMs}, the dashboard's latency percentiles; the
- * result's {@code timings_ms.total} measures the same span).
+ * The last step of a query: its result, and the query's latency in the job, from the parse operator
+ * receiving it to here ({@code queryLatencyMs}, the dashboard's latency percentiles; the result's
+ * {@code timings_ms.total} measures the same span).
  */
 final class ToResult extends RichMapFunction<QueryWork, QueryResult> {
     private static final long serialVersionUID = 1L;

@@ -1,8 +1,6 @@
 package io.fhs.jobs.ingest;
 
-import io.fhs.connectors.kafka.DeadLetterSerializer;
 import io.fhs.connectors.kafka.KafkaRecord;
-import io.fhs.connectors.kafka.KafkaRecordDeserializer;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +10,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -103,26 +97,19 @@ final class IngestHarness {
             throws Exception {
         IngestJob.prepareCollection(conf);
         env.setParallelism(parallelism);
-        KafkaSource<KafkaRecord> source =
-                KafkaSource.<KafkaRecord>builder()
-                        .setBootstrapServers(conf.get(IngestOptions.BOOTSTRAP_SERVERS))
-                        .setTopics(conf.get(IngestOptions.TOPIC))
-                        .setGroupId(conf.get(IngestOptions.GROUP_ID))
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setBounded(OffsetsInitializer.latest())
-                        .setDeserializer(new KafkaRecordDeserializer())
-                        .build();
-        KafkaSink<io.fhs.connectors.kafka.DeadLetter> dlq =
-                KafkaSink.<io.fhs.connectors.kafka.DeadLetter>builder()
-                        .setBootstrapServers(conf.get(IngestOptions.BOOTSTRAP_SERVERS))
-                        .setRecordSerializer(
-                                new DeadLetterSerializer(conf.get(IngestOptions.DEAD_LETTER_TOPIC)))
-                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                        .build();
+        // The production wiring: the job's own source, dead-letter sink and Qdrant sink.
         DataStream<KafkaRecord> records =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
+                env.fromSource(
+                                IngestJob.kafkaSource(conf, true),
+                                WatermarkStrategy.noWatermarks(),
+                                "kafka")
                         .uid("kafka-source");
-        IngestJob.build(env, inject.apply(records), dlq, IngestJob.qdrantSink(conf), conf);
+        IngestJob.build(
+                env,
+                inject.apply(records),
+                IngestJob.deadLetterSink(conf),
+                IngestJob.qdrantSinkWithDeadLetters(conf),
+                conf);
         env.execute("ingest-test");
     }
 

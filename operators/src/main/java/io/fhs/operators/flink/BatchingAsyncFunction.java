@@ -2,6 +2,7 @@ package io.fhs.operators.flink;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -49,6 +50,15 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
     /** Releases what {@link #openBatchFunction} built; must not throw. */
     protected abstract void closeBatchFunction();
 
+    /**
+     * The output for an input whose processing failed on its own (the batcher has already retried
+     * it alone). By default the failure fails the job; a subclass that can express a failure as an
+     * output (an error result, a dead letter downstream) returns that instead.
+     */
+    protected O onFailure(I input, Throwable error) throws Throwable {
+        throw error;
+    }
+
     @Override
     public void open(OpenContext context) throws Exception {
         Function<List<I>, List<O>> function = openBatchFunction();
@@ -84,11 +94,26 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
                 .whenComplete(
                         (output, error) -> {
                             if (error != null) {
-                                resultFuture.completeExceptionally(error);
+                                failed(input, error, resultFuture);
                             } else {
                                 resultFuture.complete(List.of(output));
                             }
                         });
+    }
+
+    private void failed(I input, Throwable error, ResultFuture<O> resultFuture) {
+        Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        O output;
+        try {
+            output = onFailure(input, cause);
+        } catch (Throwable t) {
+            resultFuture.completeExceptionally(t);
+            return;
+        }
+        resultFuture.complete(List.of(output));
     }
 
     @Override

@@ -16,6 +16,9 @@ import java.util.function.Function;
  * flushed when it reaches {@code maxBatchSize} items or when its oldest item has waited {@code
  * maxWait}. {@link #submit} never blocks; callers bound the number of outstanding requests (Flink's
  * async operator capacity does), which is what turns a slow model into backpressure.
+ *
+ * <p>When a batch fails, its items are processed again one by one, so that only the item that fails
+ * itself (a text the model cannot take) fails, not the others that happened to share its batch.
  */
 public final class MicroBatcher<I, O> implements AutoCloseable {
     private final int maxBatchSize;
@@ -133,26 +136,45 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         for (Pending<I, O> p : batch) {
             items.add(p.item());
         }
+        List<O> results;
         try {
-            List<O> results = process.apply(items);
-            if (results.size() != batch.size()) {
-                throw new IllegalStateException(
-                        "Batch function returned "
-                                + results.size()
-                                + " results for "
-                                + batch.size()
-                                + " items");
-            }
-            long end = System.nanoTime();
-            listener.onBatch(batch.size(), start - batch.get(0).enqueuedNanos(), end - start);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result().complete(results.get(i));
-            }
+            results = apply(items);
         } catch (RuntimeException | Error e) {
-            for (Pending<I, O> p : batch) {
+            if (batch.size() == 1) {
+                batch.get(0).result().completeExceptionally(e);
+            } else {
+                runOneByOne(batch);
+            }
+            return;
+        }
+        long end = System.nanoTime();
+        listener.onBatch(batch.size(), start - batch.get(0).enqueuedNanos(), end - start);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(results.get(i));
+        }
+    }
+
+    private void runOneByOne(List<Pending<I, O>> batch) {
+        for (Pending<I, O> p : batch) {
+            try {
+                p.result().complete(apply(List.of(p.item())).get(0));
+            } catch (RuntimeException | Error e) {
                 p.result().completeExceptionally(e);
             }
         }
+    }
+
+    private List<O> apply(List<I> items) {
+        List<O> results = process.apply(items);
+        if (results.size() != items.size()) {
+            throw new IllegalStateException(
+                    "Batch function returned "
+                            + results.size()
+                            + " results for "
+                            + items.size()
+                            + " items");
+        }
+        return results;
     }
 
     /**

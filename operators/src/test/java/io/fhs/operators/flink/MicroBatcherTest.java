@@ -71,6 +71,41 @@ class MicroBatcherTest {
     }
 
     @Test
+    void onlyTheItemThatFailsAloneFailsItsBatchmatesSucceed() throws Exception {
+        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+        try (MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "poison",
+                        4,
+                        Duration.ofHours(1),
+                        items -> {
+                            calls.add(List.copyOf(items));
+                            if (items.contains(13)) {
+                                throw new IllegalArgumentException("cannot encode 13");
+                            }
+                            return items.stream().map(i -> "v" + i).toList();
+                        },
+                        (n, w, t) -> {})) {
+            List<CompletableFuture<String>> results = new ArrayList<>();
+            for (int i : new int[] {11, 12, 13, 14}) {
+                results.add(b.submit(i));
+            }
+            assertThat(results.get(0).get(5, TimeUnit.SECONDS)).isEqualTo("v11");
+            assertThat(results.get(1).get(5, TimeUnit.SECONDS)).isEqualTo("v12");
+            assertThatThrownBy(() -> results.get(2).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("cannot encode 13");
+            assertThat(results.get(3).get(5, TimeUnit.SECONDS)).isEqualTo("v14");
+            assertThat(calls)
+                    .containsExactly(
+                            List.of(11, 12, 13, 14),
+                            List.of(11),
+                            List.of(12),
+                            List.of(13),
+                            List.of(14));
+        }
+    }
+
+    @Test
     void closeFailsWhatIsStillQueued() {
         MicroBatcher<Integer, String> b = batcher(100, Duration.ofHours(1));
         CompletableFuture<String> queued = b.submit(1);
