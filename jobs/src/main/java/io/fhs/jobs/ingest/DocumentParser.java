@@ -34,6 +34,13 @@ public final class DocumentParser implements Serializable {
     public static final int QDRANT_MAX_METADATA_DEPTH = 32;
 
     /**
+     * The most {@code ingest.max-metadata-depth} may be: above Qdrant's limit for a server that
+     * takes more; with Qdrant 1.16, documents between the two reach the sink, which dead-letters
+     * them as refused ({@code "stage": "qdrant"}).
+     */
+    public static final int MAX_METADATA_DEPTH_OPTION = 64;
+
+    /**
      * The most characters of id, title, metadata and text one point's payload may carry: the Qdrant
      * sink estimates 2 bytes a character and takes records up to {@link
      * QdrantSinkBuilder#DEFAULT_MAX_RECORD_SIZE_IN_BYTES}; the other half is left to vectors.

@@ -187,9 +187,12 @@ public final class IngestOptions {
                     .withDescription(
                             "Deepest nesting of objects and arrays in a document's metadata (the"
                                     + " metadata object itself is level 1); deeper documents go to"
-                                    + " the dead-letter topic. At most "
+                                    + " the dead-letter topic. The default, "
                                     + DocumentParser.QDRANT_MAX_METADATA_DEPTH
-                                    + ": Qdrant 1.16's gRPC decoder refuses objects nested deeper.");
+                                    + ", is what Qdrant 1.16's gRPC decoder takes; up to "
+                                    + DocumentParser.MAX_METADATA_DEPTH_OPTION
+                                    + " is allowed for servers that take more (Qdrant 1.16"
+                                    + " refuses those writes: dead letters of stage qdrant).");
 
     /** Letters with this much payload still fit a broker's default message.max.bytes (1 MiB). */
     static final int MAX_DEAD_LETTER_PAYLOAD_BYTES = 512 * 1024;
@@ -295,12 +298,14 @@ public final class IngestOptions {
         positive(c, ENCODE_CAPACITY);
         positive(c, MAX_DOCUMENT_BYTES);
         positive(c, MAX_METADATA_DEPTH);
-        if (c.get(MAX_METADATA_DEPTH) > DocumentParser.QDRANT_MAX_METADATA_DEPTH) {
+        if (c.get(MAX_METADATA_DEPTH) > DocumentParser.MAX_METADATA_DEPTH_OPTION) {
             throw new IllegalArgumentException(
                     MAX_METADATA_DEPTH.key()
                             + " must be <= "
+                            + DocumentParser.MAX_METADATA_DEPTH_OPTION
+                            + " (Qdrant 1.16 refuses payloads nested deeper than "
                             + DocumentParser.QDRANT_MAX_METADATA_DEPTH
-                            + " (Qdrant refuses deeper payloads), got "
+                            + "), got "
                             + c.get(MAX_METADATA_DEPTH));
         }
         if (c.get(MAX_DOCUMENT_BYTES) > DocumentParser.MAX_PAYLOAD_CHARS) {
