@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * A record that could not be indexed, with the stage that refused it and why: {@code {"stage",
@@ -43,6 +45,14 @@ public record DeadLetter(
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The operator's count of letters from this stage: {@code deadLetters} in the group {@code
+         * stage=<label>}, which Prometheus shows as one series per stage label.
+         */
+        public Counter counter(MetricGroup operator) {
+            return operator.addGroup("stage", label()).counter("deadLetters");
         }
     }
 

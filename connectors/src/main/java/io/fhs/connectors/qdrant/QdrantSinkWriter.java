@@ -22,6 +22,8 @@ import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * job with Qdrant's message.
  */
 class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
+    private static final int FRESHNESS_WINDOW = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(QdrantSinkWriter.class);
 
     private final QdrantConnection connection;
@@ -50,6 +53,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final Counter retriedRequests;
     private final Counter splitRequests;
     private final Counter rejectedWrites;
+    // Kafka record timestamp to Qdrant's acknowledgement, per upserted point.
+    private final Histogram freshness;
     private volatile long lastWriteMillis;
 
     // A streak of consecutive transient failures: its start bounds how long we keep retrying.
@@ -89,6 +94,9 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         this.splitRequests = metrics.counter("splitRequests");
         this.rejectedWrites = metrics.counter("rejectedWrites");
         metrics.gauge("writeLatencyMs", () -> lastWriteMillis);
+        this.freshness =
+                metrics.histogram(
+                        "freshnessMs", new DescriptiveStatisticsHistogram(FRESHNESS_WINDOW));
     }
 
     @Override
@@ -145,6 +153,12 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             todo.removeFirst();
             if (segment.upsert()) {
                 pointsWritten.inc(segment.writes().size());
+                long now = System.currentTimeMillis();
+                for (QdrantWrite w : segment.writes()) {
+                    if (w.origin().timestamp() > 0) {
+                        freshness.update(Math.max(0, now - w.origin().timestamp()));
+                    }
+                }
             } else {
                 deletes.inc();
             }

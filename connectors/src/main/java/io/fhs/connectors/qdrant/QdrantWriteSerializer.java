@@ -10,10 +10,11 @@ import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 /**
  * Checkpoints the sink's buffered writes. Version 2 adds each write's origin (source topic,
- * partition, offset) after the version 1 fields; version 1 state reads back with an unknown origin.
+ * partition, offset) after the version 1 fields, version 3 the origin's record timestamp; older
+ * state reads back with an unknown origin or timestamp.
  */
 public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<QdrantWrite> {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     // The version of the state being read: the base class does not pass it on per entry, and a
     // serializer instance restores one state at a time.
@@ -54,6 +55,7 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
         }
         out.writeInt(origin.partition());
         out.writeLong(origin.offset());
+        out.writeLong(origin.timestamp());
     }
 
     private RecordOrigin readOrigin(DataInputStream in) throws IOException {
@@ -61,7 +63,10 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
             return RecordOrigin.UNKNOWN;
         }
         String topic = in.readBoolean() ? in.readUTF() : null;
-        return new RecordOrigin(topic, in.readInt(), in.readLong());
+        int partition = in.readInt();
+        long offset = in.readLong();
+        long timestamp = readingVersion >= 3 ? in.readLong() : -1;
+        return new RecordOrigin(topic, partition, offset, timestamp);
     }
 
     // Length-prefixed UTF-8: payloads can exceed writeUTF's 64 KiB.

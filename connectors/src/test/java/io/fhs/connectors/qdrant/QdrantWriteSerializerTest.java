@@ -31,7 +31,8 @@ class QdrantWriteSerializerTest {
                         QdrantWrite.deleteChunksFrom("shrunk", 2),
                         QdrantWrite.setPayload("meta", "{\"metadata\": {\"a\": 1}}"),
                         QdrantWrite.deleteDocument("from-kafka")
-                                .withOrigin(new RecordOrigin("docs", 3, 12_345L)));
+                                .withOrigin(
+                                        new RecordOrigin("docs", 3, 12_345L, 1_796_000_000_000L)));
         QdrantWriteSerializer serializer = new QdrantWriteSerializer();
         BufferedRequestState<QdrantWrite> state =
                 new BufferedRequestState<>(

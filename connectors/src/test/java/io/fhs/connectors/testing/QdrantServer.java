@@ -98,6 +98,11 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** The REST port (Qdrant's /metrics, /readyz), of a server this fixture started. */
+    public int httpPort() {
+        return httpPort;
+    }
+
     public QdrantConnection connection() {
         if (external != null) {
             return external;

@@ -52,7 +52,7 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
         }
         json = new ObjectMapper();
         chunks = getRuntimeContext().getMetricGroup().counter("chunks");
-        failures = getRuntimeContext().getMetricGroup().counter("chunkFailures");
+        failures = DeadLetter.Stage.CHUNK.counter(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -61,30 +61,17 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
         try {
             records = chunk(doc);
         } catch (Exception e) {
-            failures.inc();
             LOG.warn("Chunking document {} from {} failed", doc.docId(), doc.origin(), e);
-            ctx.output(
-                    ValidateFunction.DEAD_LETTERS,
-                    DeadLetter.failed(
-                            DeadLetter.Stage.CHUNK,
-                            doc.origin(),
-                            doc.docId(),
-                            -1,
-                            "chunking failed: " + e));
+            refuse(doc, "chunking failed: " + e, ctx);
             return;
         }
         if (records.isEmpty()) {
             // Only control characters, marks and spaces: nothing for the model, and no point.
-            failures.inc();
-            ctx.output(
-                    ValidateFunction.DEAD_LETTERS,
-                    DeadLetter.failed(
-                            DeadLetter.Stage.CHUNK,
-                            doc.origin(),
-                            doc.docId(),
-                            -1,
-                            "the text has no tokens for the model (only control characters,"
-                                    + " marks or spaces)"));
+            refuse(
+                    doc,
+                    "the text has no tokens for the model (only control characters, marks or"
+                            + " spaces)",
+                    ctx);
             return;
         }
         records.forEach(out::collect);
@@ -143,6 +130,13 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
         }
         chunks.inc(pieces.size());
         return out;
+    }
+
+    private void refuse(DocumentEvent doc, String reason, Context ctx) {
+        failures.inc();
+        ctx.output(
+                ValidateFunction.DEAD_LETTERS,
+                DeadLetter.failed(DeadLetter.Stage.CHUNK, doc.origin(), doc.docId(), -1, reason));
     }
 
     /** The chunker of the ingest job for {@code encoder} (the caller closes it). */

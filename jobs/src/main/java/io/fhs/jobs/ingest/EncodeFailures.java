@@ -20,7 +20,7 @@ public final class EncodeFailures extends ProcessFunction<EncodedChunk, EncodedC
 
     @Override
     public void open(OpenContext context) {
-        failures = getRuntimeContext().getMetricGroup().counter("encodeFailures");
+        failures = DeadLetter.Stage.ENCODE.counter(getRuntimeContext().getMetricGroup());
     }
 
     @Override

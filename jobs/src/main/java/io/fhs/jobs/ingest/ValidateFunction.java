@@ -25,7 +25,7 @@ public final class ValidateFunction extends ProcessFunction<KafkaRecord, Documen
     @Override
     public void open(OpenContext context) {
         recordsIn = getRuntimeContext().getMetricGroup().counter("recordsIn");
-        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        deadLetters = DeadLetter.Stage.VALIDATE.counter(getRuntimeContext().getMetricGroup());
     }
 
     @Override

@@ -27,7 +27,7 @@ class DocumentParserTest {
         DocumentEvent ok =
                 parse("{\"id\": \"a\", \"text\": \"t\", \"metadata\": " + nested(32) + "}");
         assertThat(ok.metadataJson()).startsWith("{\"k\":{\"k\":");
-        assertThat(ok.origin()).isEqualTo(new RecordOrigin("docs", 1, 5));
+        assertThat(ok.origin()).isEqualTo(new RecordOrigin("docs", 1, 5, 0L));
         assertThatThrownBy(
                         () ->
                                 parse(
