@@ -24,8 +24,9 @@ public final class ProgressLine {
 
     // A terminal line is redrawn at most this often; callers may poll faster.
     private static final long REDRAW_NANOS = Duration.ofMillis(250).toNanos();
-    // The rate is measured over this much recent time: start-up (Flink, models) must not weigh.
-    private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(10).toNanos();
+    // The rate is measured over this much recent time: long enough to even out the encoder's
+    // batches and a busy machine, short enough that start-up (Flink, models) soon stops weighing.
+    private static final long RATE_WINDOW_NANOS = Duration.ofSeconds(30).toNanos();
 
     private static final ProgressLine OFF =
             new ProgressLine(null, "", "", "", false, PLAIN_PERIOD, System::nanoTime);

@@ -32,21 +32,22 @@ class ProgressLineTest {
         ProgressLine line = line(false, "docs/s");
         // Start-up: 4 s without a document written, then 10 written per second; reading runs
         // 100 documents ahead.
-        for (int s = 1; s <= 30; s++) {
+        for (int s = 1; s <= 45; s++) {
             at(s);
             long written = Math.max(0, (s - 4) * 10L);
-            line.update(Math.min(300, written + 100), 300, written, written + " written");
+            line.update(Math.min(500, written + 100), 500, written, written + " written");
         }
-        at(30.4);
+        at(45.4);
         line.finish();
         assertThat(out.toString().split("\n"))
                 .containsExactly(
                         // at 10 s: 60 written over the 9 s since the first update
-                        "ingest: 160/300 documents read, 60 written, 6.7 docs/s, ETA 0:36",
-                        // from then on the rate is over the last 10 s only
-                        "ingest: 260/300 documents read, 160 written, 10.0 docs/s, ETA 0:14",
-                        "ingest: 300/300 documents read, 260 written, 10.0 docs/s, ETA 0:04",
-                        "ingest: 300/300 documents read, 260 written, 8.6 docs/s, in 0:30");
+                        "ingest: 160/500 documents read, 60 written, 6.7 docs/s, ETA 1:06",
+                        "ingest: 260/500 documents read, 160 written, 8.4 docs/s, ETA 0:41",
+                        "ingest: 360/500 documents read, 260 written, 9.0 docs/s, ETA 0:27",
+                        // from 31 s on the rate is over the last 30 s only: start-up is out
+                        "ingest: 460/500 documents read, 360 written, 10.0 docs/s, ETA 0:14",
+                        "ingest: 500/500 documents read, 410 written, 9.0 docs/s, in 0:45");
     }
 
     @Test
