@@ -1,5 +1,6 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.kafka.KafkaProperties;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,19 +19,22 @@ import org.apache.kafka.common.TopicPartition;
  * job's source starts (the group's committed offset, else the earliest) to the end offset now.
  */
 public final class IngestBacklog {
-    private static final long TIMEOUT_SECONDS = 30;
-
     private IngestBacklog() {}
 
-    /** The records between the group's position and the end of the topic, over all partitions. */
+    /**
+     * The records between the group's position and the end of the topic, over all partitions (as
+     * offsets: a transactional producer's commit markers count too); each call to Kafka waits at
+     * most {@code kafka.check-timeout}.
+     */
     public static long records(Configuration conf) {
         String topic = conf.get(IngestOptions.TOPIC);
+        long timeout = conf.get(KafkaProperties.CHECK_TIMEOUT).toMillis();
         try (Admin admin = Admin.create(IngestJob.kafkaProperties(conf))) {
             List<TopicPartition> partitions =
                     admin
                             .describeTopics(List.of(topic))
                             .allTopicNames()
-                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                            .get(timeout, TimeUnit.MILLISECONDS)
                             .get(topic)
                             .partitions()
                             .stream()
@@ -39,11 +43,11 @@ public final class IngestBacklog {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(conf.get(IngestOptions.GROUP_ID))
                             .partitionsToOffsetAndMetadata()
-                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                            .get(timeout, TimeUnit.MILLISECONDS);
             Map<TopicPartition, ListOffsetsResultInfo> earliest =
-                    offsets(admin, partitions, OffsetSpec.earliest());
+                    offsets(admin, partitions, OffsetSpec.earliest(), timeout);
             Map<TopicPartition, ListOffsetsResultInfo> latest =
-                    offsets(admin, partitions, OffsetSpec.latest());
+                    offsets(admin, partitions, OffsetSpec.latest(), timeout);
             long records = 0;
             for (TopicPartition p : partitions) {
                 long from = earliest.get(p).offset();
@@ -64,11 +68,11 @@ public final class IngestBacklog {
     }
 
     private static Map<TopicPartition, ListOffsetsResultInfo> offsets(
-            Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+            Admin admin, List<TopicPartition> partitions, OffsetSpec spec, long timeoutMillis)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> asked = new HashMap<>();
         partitions.forEach(p -> asked.put(p, spec));
-        return admin.listOffsets(asked).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return admin.listOffsets(asked).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The topic's offsets could not be read. */
