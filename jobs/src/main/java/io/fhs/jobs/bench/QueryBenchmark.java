@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -98,8 +99,14 @@ public final class QueryBenchmark implements AutoCloseable {
         }
     }
 
-    /** Sends {@code queries} at {@code rate} per second; returns their latencies, sorted. */
-    public long[] run(List<String> queries, double rate, boolean rerank) throws Exception {
+    /**
+     * Sends {@code queries} at {@code rate} per second; returns their latencies, sorted. {@code
+     * answered} hears how many have their result, now and then.
+     */
+    public long[] run(List<String> queries, double rate, boolean rerank, LongConsumer answered)
+            throws Exception {
+        // Ids are never reused: what the reader adds from now on answers this run.
+        int before = latencies.size();
         List<String> ids = new ArrayList<>();
         long start = System.nanoTime();
         long period = rate > 0 ? (long) (1e9 / rate) : 0;
@@ -114,12 +121,14 @@ public final class QueryBenchmark implements AutoCloseable {
             // cannot lose a race with a result that arrives before the send callback runs.
             sent.put(id, System.currentTimeMillis());
             producer.send(record(id, queries.get(i), rerank));
+            answered.accept(latencies.size() - before);
         }
         producer.flush();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline
                 && ids.stream().anyMatch(id -> !latencies.containsKey(id))) {
             Thread.sleep(20);
+            answered.accept(latencies.size() - before);
         }
         long[] out =
                 ids.stream().filter(latencies::containsKey).mapToLong(latencies::get).toArray();
@@ -128,9 +137,9 @@ public final class QueryBenchmark implements AutoCloseable {
     }
 
     /** Seconds from the first send to the last result of a burst of {@code queries}. */
-    public double burst(List<String> queries) throws Exception {
+    public double burst(List<String> queries, LongConsumer answered) throws Exception {
         long start = System.currentTimeMillis();
-        run(queries, 0, false);
+        run(queries, 0, false, answered);
         return (System.currentTimeMillis() - start) / 1e3;
     }
 

@@ -8,6 +8,7 @@ import io.fhs.jobs.bench.EncoderBenchmark;
 import io.fhs.jobs.bench.EncoderBenchmark.Measurement;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.operators.inference.DenseEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Skip the peer.")
     boolean noPeer;
 
+    @Mixin ProgressOptionsMixin progress;
+
     @Override
     public Integer call() {
         Path file = docs != null ? docs : defaultCorpus();
@@ -85,13 +88,22 @@ final class EncoderBenchCommand implements Callable<Integer> {
             warmUp(model, peer, texts);
 
             Map<String, List<Measurement>> results = new LinkedHashMap<>();
+            // No rate: a measurement per second or two says nothing; the time left does.
+            ProgressLine line = progress.line("encoder", "measurements", "");
+            int measurements = rounds * (peer == null ? 2 : 3);
+            int done = 0;
+            line.update(done, measurements);
             for (int r = 1; r <= rounds; r++) {
                 List<Measurement> round = new ArrayList<>();
                 round.add(bench.ours());
+                line.update(++done, measurements);
                 round.add(bench.ceiling());
+                line.update(++done, measurements);
                 if (peer != null) {
                     round.add(bench.peer("peer", peer, PEER_LENGTH, PEER_LENGTH));
+                    line.update(++done, measurements);
                 }
+                line.clear();
                 for (Measurement m : round) {
                     results.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(m);
                     System.out.printf(
@@ -103,6 +115,7 @@ final class EncoderBenchCommand implements Callable<Integer> {
                             m.wordPiecesPerSecond());
                 }
             }
+            line.finish();
             report(results);
         }
         return 0;

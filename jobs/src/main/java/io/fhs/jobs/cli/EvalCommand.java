@@ -13,6 +13,7 @@ import io.fhs.jobs.eval.EvalRunner.Settings;
 import io.fhs.jobs.eval.Metrics;
 import io.fhs.jobs.eval.Qrels;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.QuerySettings;
 import io.fhs.jobs.query.RerankStage;
 import io.fhs.operators.quantize.VectorQuantization;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -96,6 +98,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Mixin ProgressOptionsMixin progress;
+
     @Override
     public Integer call() throws Exception {
         String rerankModel = overrides.get(io.fhs.jobs.query.QueryOptions.RERANK_MODEL.key());
@@ -134,8 +138,8 @@ final class EvalCommand implements Callable<Integer> {
             long start = System.nanoTime();
             long expected = chunks.size();
             long points =
-                    runner.ingest(corpus, expected, n -> Progress.show("ingest", n, expected));
-            Progress.done();
+                    runner.ingest(
+                            corpus, expected, progress.line("ingest", "documents read", "docs/s"));
             System.err.printf(
                     "Collection %s: %d points (%.0f s, restarts: %d)%n",
                     conf.get(IngestOptions.COLLECTION),
@@ -144,9 +148,9 @@ final class EvalCommand implements Callable<Integer> {
                     runner.ingestRestarts());
             for (Settings s : runs) {
                 long t = System.nanoTime();
-                var run =
-                        runner.search(queries, s, n -> Progress.show(label(s), n, queries.size()));
-                Progress.done();
+                ProgressLine line = progress.line(label(s), "queries", "queries/s");
+                var run = runner.search(queries, s, n -> line.update(n, queries.size()));
+                line.finish();
                 table.put(label(s), Metrics.Summary.of(run, qrels));
                 seconds.put(label(s), (System.nanoTime() - t) / 1e9);
                 if (reranker != null) {

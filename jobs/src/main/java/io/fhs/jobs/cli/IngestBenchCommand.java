@@ -7,6 +7,7 @@ import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.progress.ProgressLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -78,6 +80,8 @@ final class IngestBenchCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Mixin ProgressOptionsMixin progress;
+
     // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
     private static void dropCollections(Configuration conf, String... names) {
         try (io.qdrant.client.QdrantClient client =
@@ -128,10 +132,10 @@ final class IngestBenchCommand implements Callable<Integer> {
             List<TextRecord> warmDocs = used.subList(0, Math.min(warmupDocs, used.size()));
             IngestCommand.produce(warm, warmDocs);
             long warmChunks = IngestBenchmark.chunkTexts(warm, warmDocs).size();
+            ProgressLine warmLine = progress.line("warm-up job", "chunks in Qdrant", "chunks/s");
             double[] w =
-                    IngestBenchmark.runJob(
-                            warm, warmChunks, n -> Progress.show("warm-up job", n, warmChunks));
-            Progress.done();
+                    IngestBenchmark.runJob(warm, warmChunks, n -> warmLine.update(n, warmChunks));
+            warmLine.finish();
             dropCollections(conf, run + "-warmup");
             out.printf("warm-up job:    %.1f s (%d documents)%n", w[0], warmDocs.size());
             out.flush();
@@ -139,15 +143,16 @@ final class IngestBenchCommand implements Callable<Integer> {
         IngestCommand.produce(conf, used);
         List<Charts.Point> indexed = new ArrayList<>();
         long jobStart = System.nanoTime();
+        ProgressLine jobLine = progress.line("ingest job", "chunks in Qdrant", "chunks/s");
         double[] job =
                 IngestBenchmark.runJob(
                         conf,
                         texts.size(),
                         n -> {
                             indexed.add(new Charts.Point((System.nanoTime() - jobStart) / 1e9, n));
-                            Progress.show("ingest job", n, texts.size());
+                            jobLine.update(n, texts.size());
                         });
-        Progress.done();
+        jobLine.finish();
         out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
         out.flush();
         double after = IngestBenchmark.bareEncoderSeconds(conf, texts);

@@ -4,8 +4,10 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.IngestBacklog;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.ingest.IngestProgress;
 import io.fhs.jobs.local.LocalJobRun;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
@@ -21,7 +23,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,6 +41,8 @@ import picocli.CommandLine.Spec;
             "-D key=value overrides them."
         })
 final class IngestCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestCommand.class);
+
     @Spec CommandSpec spec;
 
     @Option(
@@ -75,6 +82,8 @@ final class IngestCommand implements Callable<Integer> {
             defaultValue = "1")
     int parallelism;
 
+    @Mixin ProgressOptionsMixin progress;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -96,6 +105,8 @@ final class IngestCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = LocalJobRun.environment(conf, parallelism);
         IngestJob.prepareCollection(conf);
         IngestJob.buildFromKafka(env, conf, bounded);
+        // Taken before the job starts, as the bounded source takes its end offsets.
+        long total = bounded ? backlog(conf) : -1;
         out.printf(
                 "Ingesting topic %s into collection %s%s%n",
                 conf.get(IngestOptions.TOPIC),
@@ -103,7 +114,13 @@ final class IngestCommand implements Callable<Integer> {
                 bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
         out.flush();
         LocalJobRun.Result run =
-                LocalJobRun.run(env, conf, "fhs-ingest", spec.commandLine().getErr(), () -> {});
+                LocalJobRun.run(
+                        env,
+                        conf,
+                        "fhs-ingest",
+                        spec.commandLine().getErr(),
+                        new IngestProgress(
+                                progress.line("ingest", "documents read", "docs/s"), total));
         try (QdrantClient client = IngestJob.qdrant(conf).open()) {
             long points =
                     QdrantCalls.call(
@@ -124,6 +141,16 @@ final class IngestCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    // Without it the progress shows no total and no time left; the job itself does not need it.
+    private static long backlog(Configuration conf) {
+        try {
+            return IngestBacklog.records(conf);
+        } catch (IngestBacklog.IngestBacklogException e) {
+            LOG.warn("No total for the progress: {}", e.getMessage());
+            return -1;
+        }
     }
 
     static int produce(Configuration conf, List<TextRecord> docs) {

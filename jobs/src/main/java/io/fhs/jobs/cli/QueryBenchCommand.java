@@ -3,6 +3,7 @@ package io.fhs.jobs.cli;
 import io.fhs.jobs.bench.QueryBenchmark;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,6 +58,8 @@ final class QueryBenchCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Mixin ProgressOptionsMixin progress;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -83,17 +87,19 @@ final class QueryBenchCommand implements Callable<Integer> {
             queries.add(source.get(i % source.size()).text());
         }
         try (QueryBenchmark bench = new QueryBenchmark(conf)) {
-            bench.run(queries.subList(0, Math.min(40, queries.size())), rate, false); // warm-up
-            print(out, "hybrid, top 10", bench.run(queries, rate, false), rate);
+            run(bench, "warm-up", queries.subList(0, Math.min(40, queries.size())), false);
+            print(out, "hybrid, top 10", run(bench, "hybrid", queries, false), rate);
             if (conf.getOptional(QueryOptions.RERANK_MODEL).isPresent()) {
-                bench.run(queries.subList(0, Math.min(20, queries.size())), rate, true);
+                run(bench, "warm-up", queries.subList(0, Math.min(20, queries.size())), true);
                 print(
                         out,
                         "hybrid + rerank top " + conf.get(QueryOptions.RERANK_TOP_N),
-                        bench.run(queries, rate, true),
+                        run(bench, "hybrid + rerank", queries, true),
                         rate);
             }
-            double seconds = bench.burst(queries);
+            ProgressLine burst = progress.line("burst", "queries answered", "queries/s");
+            double seconds = bench.burst(queries, n -> burst.update(n, queries.size()));
+            burst.finish();
             out.printf(
                     "burst: %d queries answered in %.1f s = %.0f queries/s sustained; %d error"
                             + " results%n",
@@ -102,6 +108,14 @@ final class QueryBenchCommand implements Callable<Integer> {
         out.printf("reranker: %s%n", conf.getOptional(QueryOptions.RERANK_MODEL).orElse("none"));
         out.flush();
         return 0;
+    }
+
+    private long[] run(QueryBenchmark bench, String label, List<String> queries, boolean rerank)
+            throws Exception {
+        ProgressLine line = progress.line(label, "queries answered", "queries/s");
+        long[] ms = bench.run(queries, rate, rerank, n -> line.update(n, queries.size()));
+        line.finish();
+        return ms;
     }
 
     private static void print(PrintWriter out, String what, long[] ms, double rate) {

@@ -2,6 +2,7 @@ package io.fhs.jobs.cli;
 
 import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.local.JobProgress;
 import io.fhs.jobs.local.LocalJobRun;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
@@ -53,7 +54,8 @@ final class QueryCommand implements Callable<Integer> {
                 bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
         out.flush();
         LocalJobRun.Result run =
-                LocalJobRun.run(env, conf, "fhs-query", spec.commandLine().getErr(), () -> {});
+                LocalJobRun.run(
+                        env, conf, "fhs-query", spec.commandLine().getErr(), JobProgress.NONE);
         out.printf(
                 "%s in %.1f s; restarts: %d%n",
                 run.cancelled() ? "Cancelled" : "Done",

@@ -6,7 +6,9 @@ import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.ingest.IngestProgress;
 import io.fhs.jobs.local.LocalJobRun;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.EncodeStage;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryOptions;
@@ -112,9 +114,9 @@ public final class EvalRunner implements AutoCloseable {
 
     /**
      * Runs the ingest graph (local Flink, parallelism 1) over {@code corpus} unless the collection
-     * already holds its points; returns the point count.
+     * already holds its points, showing its progress on {@code line}; returns the point count.
      */
-    public long ingest(List<TextRecord> corpus, long expectedPoints, LongConsumer progress)
+    public long ingest(List<TextRecord> corpus, long expectedPoints, ProgressLine line)
             throws Exception {
         String collection = conf.get(IngestOptions.COLLECTION);
         long existing = count(collection);
@@ -153,18 +155,16 @@ public final class EvalRunner implements AutoCloseable {
                 new DiscardingSink<>(),
                 IngestJob.qdrantSink(conf),
                 conf);
-        // Progress is read from Qdrant while the job runs; restarts go to stderr as they happen.
+        // Restarts go to stderr as they happen.
         ingestRestarts =
                 LocalJobRun.run(
                                 env,
                                 conf,
                                 "fhs-eval-ingest",
                                 new PrintWriter(System.err, true),
-                                () -> progress.accept(count(collection)))
+                                new IngestProgress(line, corpus.size()))
                         .restarts();
-        long points = count(collection);
-        progress.accept(points);
-        return points;
+        return count(collection);
     }
 
     /** How often the last {@link #ingest} job restarted. */

@@ -1,26 +1,40 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.qdrant.QdrantWrite;
-import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFlatMapFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Turns encoded chunks into Qdrant writes. When a new version replaces an indexed one, its last
  * chunk is followed by a deletion of any chunk numbers beyond it, so a document that shrinks (5
- * chunks to 2) leaves nothing stale.
+ * chunks to 2) leaves nothing stale. Counts the documents and chunks written for the command line's
+ * progress ({@link IngestProgress}).
  */
-public final class ToQdrantWrites implements FlatMapFunction<EncodedChunk, QdrantWrite> {
+public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, QdrantWrite> {
     private static final long serialVersionUID = 1L;
+
+    private transient LongCounter documentsWritten;
+    private transient LongCounter chunksWritten;
+
+    @Override
+    public void open(OpenContext context) {
+        documentsWritten = getRuntimeContext().getLongCounter(IngestProgress.DOCUMENTS_WRITTEN);
+        chunksWritten = getRuntimeContext().getLongCounter(IngestProgress.CHUNKS_WRITTEN);
+    }
 
     @Override
     public void flatMap(EncodedChunk e, Collector<QdrantWrite> out) {
         ChunkRecord c = e.chunk();
         if (c.kind() == ChunkRecord.Kind.DELETE) {
             out.collect(QdrantWrite.deleteDocument(c.docId()).withOrigin(c.origin()));
+            documentsWritten.add(1);
             return;
         }
         if (c.kind() == ChunkRecord.Kind.SET_PAYLOAD) {
             out.collect(QdrantWrite.setPayload(c.docId(), c.payloadJson()).withOrigin(c.origin()));
+            documentsWritten.add(1);
             return;
         }
         out.collect(
@@ -32,9 +46,14 @@ public final class ToQdrantWrites implements FlatMapFunction<EncodedChunk, Qdran
                                 e.sparseValues(),
                                 c.payloadJson())
                         .withOrigin(c.origin()));
-        if (c.replacesExisting() && c.chunk() == c.chunkCount() - 1) {
-            out.collect(
-                    QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount()).withOrigin(c.origin()));
+        chunksWritten.add(1);
+        if (c.chunk() == c.chunkCount() - 1) {
+            documentsWritten.add(1);
+            if (c.replacesExisting()) {
+                out.collect(
+                        QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount())
+                                .withOrigin(c.origin()));
+            }
         }
     }
 }

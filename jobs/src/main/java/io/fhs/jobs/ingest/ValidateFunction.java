@@ -2,6 +2,7 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.KafkaRecord;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -17,6 +18,8 @@ public final class ValidateFunction extends ProcessFunction<KafkaRecord, Documen
     private final DocumentParser parser;
     private transient Counter recordsIn;
     private transient Counter deadLetters;
+    // The same count as recordsIn, as an accumulator: what the command line's progress reads.
+    private transient LongCounter documentsRead;
 
     public ValidateFunction(DocumentParser parser) {
         this.parser = parser;
@@ -26,11 +29,13 @@ public final class ValidateFunction extends ProcessFunction<KafkaRecord, Documen
     public void open(OpenContext context) {
         recordsIn = getRuntimeContext().getMetricGroup().counter("recordsIn");
         deadLetters = DeadLetter.Stage.VALIDATE.counter(getRuntimeContext().getMetricGroup());
+        documentsRead = getRuntimeContext().getLongCounter(IngestProgress.DOCUMENTS_READ);
     }
 
     @Override
     public void processElement(KafkaRecord record, Context ctx, Collector<DocumentEvent> out) {
         recordsIn.inc();
+        documentsRead.add(1);
         try {
             out.collect(parser.parse(record));
         } catch (DocumentParser.Invalid e) {

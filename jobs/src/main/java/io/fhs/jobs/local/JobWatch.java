@@ -1,9 +1,12 @@
 package io.fhs.jobs.local;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +17,8 @@ import org.apache.flink.runtime.clusterframework.ApplicationStatus;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.scheduler.ExecutionGraphInfo;
 import org.apache.flink.runtime.scheduler.exceptionhistory.RootExceptionHistoryEntry;
+import org.apache.flink.util.OptionalFailure;
+import org.apache.flink.util.SerializedValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,7 @@ final class JobWatch {
     private final String name;
     private final RestartBudget budget;
     private final PrintWriter err;
+    private final JobProgress progress;
     private final CompletableFuture<JobResult> result;
     // Timestamp of the newest failure already reported.
     private long lastSeen = Long.MIN_VALUE;
@@ -46,16 +52,18 @@ final class JobWatch {
             JobID job,
             String name,
             RestartBudget budget,
-            PrintWriter err) {
+            PrintWriter err,
+            JobProgress progress) {
         this.cluster = cluster;
         this.job = job;
         this.name = name;
         this.budget = budget;
         this.err = err;
+        this.progress = progress;
         this.result = cluster.requestJobResult(job);
     }
 
-    Outcome untilDone(Runnable onPoll) throws Exception {
+    Outcome untilDone() throws Exception {
         while (true) {
             JobResult done;
             try {
@@ -66,15 +74,16 @@ final class JobWatch {
                 cancel();
                 throw e;
             }
-            reportRestarts();
-            onPoll.run();
+            poll();
             if (done != null) {
+                progress.finish(counters(done.getAccumulatorResults()));
                 return outcome(done);
             }
         }
     }
 
-    private void reportRestarts() throws InterruptedException {
+    // One request per poll serves both: the exception history and the accumulators.
+    private void poll() throws InterruptedException {
         ExecutionGraphInfo info;
         try {
             info =
@@ -84,6 +93,11 @@ final class JobWatch {
             LOG.debug("No exception history of job {} this time", name, e);
             return;
         }
+        reportRestarts(info);
+        progress.update(counters(info.getArchivedExecutionGraph().getAccumulatorsSerialized()));
+    }
+
+    private void reportRestarts(ExecutionGraphInfo info) {
         JobStatus state = info.getArchivedExecutionGraph().getState();
         // Once failing, the newest failure is the one the job gives up on, not a restart.
         boolean givingUp = state == JobStatus.FAILING || state == JobStatus.FAILED;
@@ -101,6 +115,7 @@ final class JobWatch {
                 continue;
             }
             restarts++;
+            progress.clear();
             err.printf(
                     "fhs: job restarted (%s): %s%n",
                     budget.count(restarts), FailureCause.describe(e.getException()));
@@ -112,6 +127,25 @@ final class JobWatch {
                     e.getException());
         }
         err.flush();
+    }
+
+    /** The job's long counters; accumulators of other types are not progress. */
+    private Map<String, Long> counters(
+            Map<String, SerializedValue<OptionalFailure<Object>>> accumulators) {
+        Map<String, Long> counters = new HashMap<>();
+        accumulators.forEach(
+                (key, value) -> {
+                    try {
+                        OptionalFailure<Object> v =
+                                value.deserializeValue(JobWatch.class.getClassLoader());
+                        if (!v.isFailure() && v.getUnchecked() instanceof Long n) {
+                            counters.put(key, n);
+                        }
+                    } catch (IOException | ClassNotFoundException e) {
+                        LOG.debug("Accumulator {} of job {} not readable", key, name, e);
+                    }
+                });
+        return counters;
     }
 
     private Outcome outcome(JobResult done) {
@@ -140,6 +174,7 @@ final class JobWatch {
         if (result.isDone()) {
             return;
         }
+        progress.clear();
         err.printf("fhs: cancelling job %s%n", name);
         err.flush();
         try {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -21,6 +22,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  */
 public final class LocalJobRun {
     static final Duration RPC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration PROGRESS_HEARTBEAT = Duration.ofMillis(500);
 
     /**
      * How a job that did not fail ended.
@@ -46,7 +48,8 @@ public final class LocalJobRun {
 
     /**
      * Runs the job built on {@code env} (see {@link #environment}) until it ends, printing its
-     * restarts to {@code err} and calling {@code onPoll} about twice a second (progress).
+     * restarts to {@code err} and handing its accumulators to {@code progress} about twice a
+     * second.
      *
      * @throws LocalJobFailedException when the job fails for good
      */
@@ -55,7 +58,7 @@ public final class LocalJobRun {
             Configuration conf,
             String jobName,
             PrintWriter err,
-            Runnable onPoll)
+            JobProgress progress)
             throws Exception {
         RestartBudget budget =
                 RestartBudget.of(conf, env.getCheckpointConfig().isCheckpointingEnabled());
@@ -68,11 +71,11 @@ public final class LocalJobRun {
                     cluster.submitJob(graph)
                             .get(RPC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                             .getJobID();
-            JobWatch watch = new JobWatch(cluster, job, jobName, budget, err);
+            JobWatch watch = new JobWatch(cluster, job, jobName, budget, err, progress);
             Thread cancelOnExit = new Thread(watch::cancel, jobName + "-cancel-on-exit");
             Runtime.getRuntime().addShutdownHook(cancelOnExit);
             try {
-                JobWatch.Outcome outcome = watch.untilDone(onPoll);
+                JobWatch.Outcome outcome = watch.untilDone();
                 return new Result(
                         outcome.restarts(),
                         outcome.cancelled(),
@@ -89,6 +92,11 @@ public final class LocalJobRun {
         if (!c.contains(RestOptions.BIND_PORT)) {
             // Any free port: another local job, or a test, may hold Flink's default 8081.
             c.set(RestOptions.BIND_PORT, "0");
+        }
+        if (!c.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
+            // Task managers report accumulators with their heartbeats (10 s by default): progress
+            // would move in steps of ten seconds. A heartbeat within one JVM costs next to nothing.
+            c.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, PROGRESS_HEARTBEAT);
         }
         int slots =
                 c.getOptional(TaskManagerOptions.NUM_TASK_SLOTS).orElse(Math.max(1, parallelism));

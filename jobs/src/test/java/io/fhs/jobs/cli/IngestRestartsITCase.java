@@ -2,26 +2,18 @@ package io.fhs.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code fhs ingest --bounded} in process against real Kafka and Qdrant: a healthy run reports no
@@ -31,8 +23,6 @@ import picocli.CommandLine;
 class IngestRestartsITCase {
     @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
     @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
-
-    static final Path ROOT = Path.of(System.getProperty("fhs.root", ".."));
 
     // The failing run's budget, small so the test is quick.
     static final int ATTEMPTS = 2;
@@ -45,55 +35,17 @@ class IngestRestartsITCase {
 
     @TempDir static Path tmp;
 
-    /** A running in-process command line whose output can be read while it runs. */
-    record Running(CompletableFuture<Integer> exit, StringWriter out, StringWriter err) {}
-
-    static Running start(String... args) {
-        CommandLine cli = Fhs.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Running(CompletableFuture.supplyAsync(() -> cli.execute(args)), out, err);
-    }
-
     static String[] ingest(String name, Path corpus, String... overrides) {
-        QdrantConnection q = QDRANT.connection();
-        List<String> args = new ArrayList<>();
-        args.addAll(
-                List.of(
-                        "ingest",
-                        "--config",
-                        ROOT.resolve("conf/ingest.yaml").toString(),
-                        "--load-corpus",
-                        corpus.toString(),
-                        "--bounded"));
-        for (String kv :
-                Stream.concat(
-                                Stream.of(
-                                        "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                                        "qdrant.url=http://" + q.host() + ":" + q.grpcPort(),
-                                        "ingest.topic=" + name,
-                                        "ingest.dead-letter-topic=" + name + "-dlq",
-                                        "ingest.group-id=" + name,
-                                        "qdrant.collection=" + name),
-                                Stream.of(overrides))
-                        .toList()) {
-            args.add("-D");
-            args.add(kv);
-        }
-        return args.toArray(String[]::new);
+        return IngestCli.ingest(KAFKA, QDRANT, name, corpus, List.of(), overrides);
     }
 
     static Path corpus(String name, int docs) throws Exception {
-        try (Stream<String> lines = Files.lines(ROOT.resolve("../shared/data/cacm/corpus.jsonl"))) {
-            return Files.write(tmp.resolve(name + ".jsonl"), lines.limit(docs).toList());
-        }
+        return IngestCli.corpus(tmp, name, 0, docs);
     }
 
     @Test
     void aHealthyBoundedIngestReportsNoRestarts() throws Exception {
-        Running run = start(ingest("restarts-ok", corpus("restarts-ok", 30)));
+        IngestCli.Running run = IngestCli.start(ingest("restarts-ok", corpus("restarts-ok", 30)));
         assertThat(run.exit().get(5, TimeUnit.MINUTES)).as(run.err().toString()).isZero();
         Matcher done =
                 Pattern.compile("collection restarts-ok holds (\\d+) points; restarts: 0\\n")
@@ -105,8 +57,8 @@ class IngestRestartsITCase {
 
     @Test
     void withQdrantGoneTheCommandGivesUpWithTheCauseWithinItsBudget() throws Exception {
-        Running run =
-                start(
+        IngestCli.Running run =
+                IngestCli.start(
                         ingest(
                                 "restarts-down",
                                 corpus("restarts-down", 200),

@@ -12,6 +12,7 @@ import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryEngine;
 import io.fhs.jobs.query.QueryResult;
@@ -88,7 +89,8 @@ class ServeITCase {
         ingest.set(IngestOptions.COLLECTION, COLLECTION);
         ingest.set(IngestOptions.QDRANT_URL, qdrantUrl());
         try (EvalRunner runner = new EvalRunner(ingest)) {
-            assertThat(runner.ingest(docs, -1, n -> {})).isGreaterThanOrEqualTo(docs.size());
+            assertThat(runner.ingest(docs, -1, ProgressLine.off()))
+                    .isGreaterThanOrEqualTo(docs.size());
         }
         // CACM query 19, "Parallel algorithms".
         query =

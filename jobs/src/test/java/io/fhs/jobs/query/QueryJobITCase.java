@@ -14,6 +14,7 @@ import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.VectorQuantization;
@@ -70,7 +71,7 @@ class QueryJobITCase {
         Configuration conf = base("unused");
         List<TextRecord> docs = JsonLines.read(CACM.resolve("corpus.jsonl")).subList(0, 600);
         try (EvalRunner runner = new EvalRunner(conf)) {
-            assertThat(runner.ingest(docs, -1, n -> {})).isGreaterThanOrEqualTo(600);
+            assertThat(runner.ingest(docs, -1, ProgressLine.off())).isGreaterThanOrEqualTo(600);
         }
     }
 
@@ -293,7 +294,7 @@ class QueryJobITCase {
         Configuration conf = base("unused");
         conf.set(IngestOptions.COLLECTION, "long-docs");
         try (EvalRunner runner = new EvalRunner(conf)) {
-            assertThat(runner.ingest(longDocs, -1, n -> {})).isGreaterThan(24);
+            assertThat(runner.ingest(longDocs, -1, ProgressLine.off())).isGreaterThan(24);
         }
         for (SearchRequest.Mode mode : SearchRequest.Mode.values()) {
             Configuration chunks = conf.clone();
