@@ -71,7 +71,13 @@ final class EvalCommand implements Callable<Integer> {
             description = "Hybrid RRF weights; other than 1,1 fuses on the client.")
     String weights;
 
-    @Option(names = "--quantization", defaultValue = "none", description = "none, int8 or binary.")
+    @Option(
+            names = "--quantization",
+            defaultValue = "none",
+            paramLabel = "none|int8|binary[,...]",
+            description =
+                    "Client-side quantization; a list (e.g. none,int8,binary) evaluates each in"
+                            + " its own collection, rows labelled [quantization].")
     String quantization;
 
     @Option(names = "--rerank", description = "Rerank with a cross-encoder (needs a model).")
@@ -116,16 +122,49 @@ final class EvalCommand implements Callable<Integer> {
         List<TextRecord> queries =
                 allQueries.stream().filter(q -> judged.contains(q.id())).toList();
 
-        Configuration conf = conf();
+        List<String> quantizations = quantizations();
+        Map<String, Metrics.Summary> table = new LinkedHashMap<>();
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        // Per quantization, its rows under their unsuffixed labels (for the chart).
+        Map<String, Map<String, Metrics.Summary>> byQuantization = new LinkedHashMap<>();
+        for (String q : quantizations) {
+            Map<String, Metrics.Summary> rows = new LinkedHashMap<>();
+            Map<String, Double> times = new LinkedHashMap<>();
+            evaluate(q, corpus, queries, qrels, rows, times);
+            String suffix = quantizations.size() > 1 ? " [" + q + "]" : "";
+            rows.forEach((label, summary) -> table.put(label + suffix, summary));
+            times.forEach((label, t) -> seconds.put(label + suffix, t));
+            byQuantization.put(q, rows);
+        }
+        if (json) {
+            printJson(out, table, seconds);
+        } else {
+            printTable(out, table, seconds);
+        }
+        if (plot != null) {
+            plot(table, byQuantization);
+            spec.commandLine().getErr().println("fhs eval: chart written to " + plot);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Ingests the corpus with quantization {@code q} and runs every setting's queries. */
+    private void evaluate(
+            String q,
+            List<TextRecord> corpus,
+            List<TextRecord> queries,
+            Qrels qrels,
+            Map<String, Metrics.Summary> table,
+            Map<String, Double> seconds)
+            throws Exception {
+        Configuration conf = conf(q);
         // The chunks the ingest job will make: their count is the collection's expected size.
         List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
         if (!overrides.containsKey(IngestOptions.BM25_AVG_LEN.key())) {
             // BM25 wants the collection's real average length, which a corpus on disk tells.
             conf.set(IngestOptions.BM25_AVG_LEN, averageLength(conf, corpus, chunks));
         }
-        List<Settings> runs = settings();
-        Map<String, Metrics.Summary> table = new LinkedHashMap<>();
-        Map<String, Double> seconds = new LinkedHashMap<>();
         if (rerank) {
             conf.set(io.fhs.jobs.query.QueryOptions.RERANK_TOP_N, rerankTopN);
         }
@@ -136,17 +175,18 @@ final class EvalCommand implements Callable<Integer> {
                                         QuerySettings.from(conf, VectorQuantization.none()))
                                 : null) {
             long start = System.nanoTime();
-            long expected = chunks.size();
             long points =
                     runner.ingest(
-                            corpus, expected, progress.line("ingest", "documents read", "docs/s"));
+                            corpus,
+                            chunks.size(),
+                            progress.line("ingest", "documents read", "docs/s"));
             System.err.printf(
                     "Collection %s: %d points (%.0f s, restarts: %d)%n",
                     conf.get(IngestOptions.COLLECTION),
                     points,
                     (System.nanoTime() - start) / 1e9,
                     runner.ingestRestarts());
-            for (Settings s : runs) {
+            for (Settings s : settings()) {
                 long t = System.nanoTime();
                 ProgressLine line = progress.line(label(s), "queries", "queries/s");
                 var run = runner.search(queries, s, n -> line.update(n, queries.size()));
@@ -161,7 +201,7 @@ final class EvalCommand implements Callable<Integer> {
                     seconds.put(label, (System.nanoTime() - r) / 1e9);
                 }
             }
-            if (modes != null && "none".equals(quantization)) {
+            if (modes != null && "none".equals(q)) {
                 long t = System.nanoTime();
                 table.put(
                         "dense, brute force",
@@ -169,17 +209,52 @@ final class EvalCommand implements Callable<Integer> {
                 seconds.put("dense, brute force", (System.nanoTime() - t) / 1e9);
             }
         }
-        if (json) {
-            printJson(out, table, seconds);
-        } else {
-            printTable(out, table, seconds);
+    }
+
+    private List<String> quantizations() {
+        List<String> list = new ArrayList<>();
+        for (String q : quantization.split(",")) {
+            String name = q.trim().toLowerCase(Locale.ROOT);
+            if (!List.of("none", "int8", "binary").contains(name) || list.contains(name)) {
+                throw new IllegalArgumentException(
+                        "--quantization takes none, int8 or binary, or a list of them without"
+                                + " repeats; got '"
+                                + quantization
+                                + "'");
+            }
+            list.add(name);
         }
-        if (plot != null) {
-            plot(table);
-            spec.commandLine().getErr().println("fhs eval: chart written to " + plot);
+        return list;
+    }
+
+    /**
+     * One quantization: NDCG@10, MRR@10 and Recall@100 per mode; several: NDCG@10 per mode, one bar
+     * per quantization.
+     */
+    private void plot(
+            Map<String, Metrics.Summary> table,
+            Map<String, Map<String, Metrics.Summary>> byQuantization) {
+        int judged = table.values().iterator().next().queries();
+        if (byQuantization.size() > 1) {
+            Map<String, Map<String, Double>> bars = new LinkedHashMap<>();
+            byQuantization.forEach(
+                    (q, rows) ->
+                            rows.forEach(
+                                    (mode, s) ->
+                                            bars.computeIfAbsent(mode, m -> new LinkedHashMap<>())
+                                                    .put(q, s.ndcg10())));
+            Charts.bars(
+                    plot,
+                    "NDCG@10 on "
+                            + dataset.getFileName()
+                            + " per mode and quantization ("
+                            + judged
+                            + " judged queries)",
+                    "NDCG@10",
+                    bars);
+            return;
         }
-        out.flush();
-        return 0;
+        plot(table);
     }
 
     private void plot(Map<String, Metrics.Summary> table) {
@@ -230,7 +305,7 @@ final class EvalCommand implements Callable<Integer> {
         return f;
     }
 
-    private Configuration conf() {
+    private Configuration conf(String quantization) {
         Path home = Path.of(System.getProperty("fhs.home", "."));
         Configuration c =
                 YamlConfig.load(

@@ -48,7 +48,18 @@ class EvalITCase {
     @Test
     void everyModeIsMeasuredAndExactSearchEqualsBruteForce(@TempDir Path dataset) throws Exception {
         int judged = subset(dataset);
-        Map<String, JsonNode> rows = eval(dataset);
+        Map<String, JsonNode> rows =
+                eval(
+                        dataset,
+                        PLOT,
+                        "--modes",
+                        "all",
+                        "--rerank",
+                        "-D",
+                        "model.rerank="
+                                + Path.of(
+                                        System.getProperty("fhs.test.models.dir"),
+                                        "tiny-cross-encoder"));
 
         assertThat(rows.keySet())
                 .containsExactly(
@@ -128,38 +139,47 @@ class EvalITCase {
     private static final Path PLOT =
             Path.of(System.getProperty("fhs.root", ".."), "jobs/target/eval-plot.png");
 
-    private static Map<String, JsonNode> eval(Path dataset) throws Exception {
+    @Test
+    void aListOfQuantizationsIsOneRowEachAndOneChart(@TempDir Path dataset) throws Exception {
+        subset(dataset);
+        Path chart = PLOT.resolveSibling("eval-quantizations.png");
+        Map<String, JsonNode> rows =
+                eval(dataset, chart, "--mode", "dense", "--quantization", "none,int8");
+        assertThat(rows.keySet()).containsExactly("dense [none]", "dense [int8]");
+        // int8 codes keep the ranking close to float32 (measured on all of CACM: README).
+        assertThat(rows.get("dense [int8]").get("ndcg@10").asDouble())
+                .isCloseTo(rows.get("dense [none]").get("ndcg@10").asDouble(), offset(0.05));
+    }
+
+    /** {@code fhs eval --json --plot CHART} on the dataset with {@code args}; rows by mode. */
+    private static Map<String, JsonNode> eval(Path dataset, Path chart, String... args)
+            throws Exception {
         CommandLine cli = Fhs.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int rc =
-                cli.execute(
-                        "eval",
-                        "--dataset",
-                        dataset.toString(),
-                        "--config",
-                        ROOT.resolve("conf/ingest.yaml").toString(),
-                        "--modes",
-                        "all",
-                        "--rerank",
-                        "--json",
-                        "--plot",
-                        PLOT.toString(),
-                        "-D",
-                        "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
-                        "-D",
-                        "model.rerank="
-                                + Path.of(
-                                        System.getProperty("fhs.test.models.dir"),
-                                        "tiny-cross-encoder"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                "eval",
+                                "--dataset",
+                                dataset.toString(),
+                                "--config",
+                                ROOT.resolve("conf/ingest.yaml").toString(),
+                                "--json",
+                                "--plot",
+                                chart.toString(),
+                                "-D",
+                                "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort()));
+        command.addAll(List.of(args));
+        int rc = cli.execute(command.toArray(String[]::new));
         assertThat(rc).as(err.toString()).isZero();
         // The chart: one bar per mode and metric, drawn beside JSON that stays pure on stdout.
-        BufferedImage chart = ImageIO.read(PLOT.toFile());
-        assertThat(chart.getWidth()).isEqualTo(1100);
-        assertThat(chart.getHeight()).isGreaterThanOrEqualTo(600);
-        assertThat(err.toString()).contains("chart written to " + PLOT);
+        BufferedImage image = ImageIO.read(chart.toFile());
+        assertThat(image.getWidth()).isEqualTo(1100);
+        assertThat(image.getHeight()).isGreaterThanOrEqualTo(600);
+        assertThat(err.toString()).contains("chart written to " + chart);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
         for (JsonNode row : new ObjectMapper().readTree(out.toString())) {
             rows.put(row.get("mode").asText(), row);
