@@ -16,8 +16,9 @@ import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryEngine;
 import io.fhs.jobs.query.QueryResult;
-import io.fhs.jobs.serve.SearchServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,7 +32,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -45,8 +49,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code bin/fhs serve} end to end: 200 CACM documents through the ingest graph into a real Qdrant,
- * the search server in-process on conf/query.yaml, its JSON API checked against the query engine,
- * and its page driven in headless Chromium (Playwright, {@code src/test/js/serve-page.mjs}).
+ * bin/fhs serve as a process on conf/query.yaml, its JSON API checked against the query engine, and
+ * its page driven in headless Chromium (Playwright, {@code src/test/js/serve-page.mjs}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeITCase {
@@ -75,9 +79,9 @@ class ServeITCase {
     static final String PROBE_QUERY = "document markup";
 
     static String query;
-    static QueryEngine engine;
+    static Process serve;
+    static String url;
     static QueryEngine direct;
-    static SearchServer server;
     static HttpClient http;
 
     @BeforeAll
@@ -113,22 +117,77 @@ class ServeITCase {
                                 "true",
                                 "query.deadline",
                                 "2 s"));
-        engine = QueryEngine.open(conf);
         direct = QueryEngine.open(conf);
-        server = SearchServer.start(engine, "127.0.0.1", 0, 8);
+        serve = startServe();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /**
+     * {@code bin/fhs serve} as a user runs it (the jar the package phase built, no rebuild), on a
+     * free port; returns once it prints the address it serves.
+     */
+    static Process startServe() throws Exception {
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                ROOT.resolve("bin/fhs").toString(),
+                                "serve",
+                                "--port",
+                                "0",
+                                "-D",
+                                "qdrant.url=" + qdrantUrl(),
+                                "-D",
+                                "qdrant.collection=" + COLLECTION,
+                                "-D",
+                                "query.client-fusion=true",
+                                "-D",
+                                "query.deadline=2 s")
+                        .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("FHS_NO_BUILD", "1");
+        pb.environment().remove("QDRANT_URL");
+        pb.environment().remove("QDRANT_API_KEY");
+        String models = System.getProperty("fhs.models.dir");
+        if (models != null && !models.isBlank()) {
+            pb.environment().put("FHS_MODELS_DIR", models);
+        }
+        Process p = pb.start();
+        // "Serving collection C on http://127.0.0.1:PORT/ (Ctrl-C stops)", read off the test
+        // thread so that a silent process cannot hang the test past the deadline.
+        CompletableFuture<String> serving =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try (BufferedReader out =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    p.getInputStream(), StandardCharsets.UTF_8))) {
+                                String line;
+                                while ((line = out.readLine()) != null) {
+                                    if (line.startsWith("Serving collection")) {
+                                        return line;
+                                    }
+                                }
+                                return "exited: " + p.waitFor();
+                            } catch (Exception e) {
+                                return "failed: " + e;
+                            }
+                        });
+        String line = serving.get(2, TimeUnit.MINUTES);
+        Matcher m = Pattern.compile(" on (http://\\S+/) ").matcher(line);
+        assertThat(m.find()).as("bin/fhs serve said: %s", line).isTrue();
+        url = m.group(1);
+        return p;
+    }
+
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
         try {
-            if (server != null) {
-                server.close();
+            if (serve != null) {
+                // SIGTERM: the command's shutdown hook stops the server and closes its engine.
+                serve.destroy();
+                if (!serve.waitFor(30, TimeUnit.SECONDS)) {
+                    serve.destroyForcibly();
+                }
             }
         } finally {
-            if (engine != null) {
-                engine.close();
-            }
             if (direct != null) {
                 direct.close();
             }
@@ -144,7 +203,7 @@ class ServeITCase {
     static Response get(String pathAndQuery) throws IOException, InterruptedException {
         HttpResponse<String> r =
                 http.send(
-                        HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery.substring(1)))
+                        HttpRequest.newBuilder(URI.create(url + pathAndQuery.substring(1)))
                                 .timeout(Duration.ofSeconds(60))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -290,7 +349,7 @@ class ServeITCase {
         assertThat(missing.body().get("error").asText()).isEqualTo("no such page: /nothing-here");
         HttpResponse<String> post =
                 http.send(
-                        HttpRequest.newBuilder(URI.create(server.url() + "search?" + q))
+                        HttpRequest.newBuilder(URI.create(url + "search?" + q))
                                 .POST(HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -408,7 +467,7 @@ class ServeITCase {
                 new ProcessBuilder(
                                 "node",
                                 ROOT.resolve("jobs/src/test/js/serve-page.mjs").toString(),
-                                server.url(),
+                                url,
                                 query,
                                 PROBE_QUERY,
                                 shots.toString())
