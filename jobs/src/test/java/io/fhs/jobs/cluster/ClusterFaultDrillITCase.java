@@ -53,9 +53,14 @@ class ClusterFaultDrillITCase {
 
     /** The topic's meaning, computed as the job must: newest version wins, deletes remove. */
     static final class Model {
+        final String topic;
         final Map<String, IndexAudit.Doc> live = new LinkedHashMap<>();
         final Map<String, Long> newest = new LinkedHashMap<>();
         final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+        Model(String topic) {
+            this.topic = topic;
+        }
 
         void upsert(String id, String title, String text, long version) {
             ObjectNode doc = JSON.createObjectNode().put("id", id).put("title", title);
@@ -83,7 +88,7 @@ class ClusterFaultDrillITCase {
         private void send(String id, ObjectNode value) {
             records.add(
                     new ProducerRecord<>(
-                            TOPIC,
+                            topic,
                             id.getBytes(StandardCharsets.UTF_8),
                             value.toString().getBytes(StandardCharsets.UTF_8)));
         }
@@ -96,7 +101,7 @@ class ClusterFaultDrillITCase {
         }
         List<TextRecord> corpus = JsonLines.read(cacm());
         Random random = new Random(42);
-        Model first = new Model();
+        Model first = new Model(TOPIC);
         for (int i = 0; i < DOCS; i++) {
             TextRecord d = corpus.get(i);
             // Every fifth document is long (several chunks), so that shrinking it later must
@@ -104,7 +109,7 @@ class ClusterFaultDrillITCase {
             String text = i % 5 == 0 ? longText(corpus, i) : d.text();
             first.upsert("doc-" + i, title(d), text, 1);
         }
-        Model second = new Model();
+        Model second = new Model(TOPIC);
         second.live.putAll(first.live);
         second.newest.putAll(first.newest);
         for (int i = 0; i < DOCS; i++) {
@@ -135,7 +140,7 @@ class ClusterFaultDrillITCase {
                     new IndexAudit(
                             IngestOptions.DENSE_MODEL.defaultValue(),
                             IngestOptions.CHUNK_OVERLAP.defaultValue())) {
-                IndexAudit.Report report = awaitClean(audit, client, second);
+                IndexAudit.Report report = awaitClean(audit, client, COLLECTION, second);
                 System.out.printf(
                         "fault drill: SIGKILL %s mid-stream; %s after %.1f s%n",
                         victim, report, (System.nanoTime() - killed) / 1e9);
@@ -232,13 +237,14 @@ class ClusterFaultDrillITCase {
     }
 
     /** Audits until the collection is clean or three minutes have passed; the last report. */
-    static IndexAudit.Report awaitClean(IndexAudit audit, QdrantClient client, Model model)
+    static IndexAudit.Report awaitClean(
+            IndexAudit audit, QdrantClient client, String collection, Model model)
             throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        IndexAudit.Report report = audit.audit(client, COLLECTION, model.live.values());
+        IndexAudit.Report report = audit.audit(client, collection, model.live.values());
         while (!report.clean() && System.nanoTime() < deadline) {
             Thread.sleep(1_000);
-            report = audit.audit(client, COLLECTION, model.live.values());
+            report = audit.audit(client, collection, model.live.values());
         }
         return report;
     }
