@@ -124,7 +124,7 @@ class ClusterFaultDrillITCase {
             }
         }
 
-        produce(first.records);
+        produce(KAFKA, first.records);
         String job = submit();
         CLUSTER.awaitState(job, "RUNNING", Duration.ofMinutes(2));
         try (QdrantClient client = QDRANT.connection().open()) {
@@ -133,7 +133,7 @@ class ClusterFaultDrillITCase {
             long killed = System.nanoTime();
             CLUSTER.kill(victim);
             // The second half arrives while the job fails over to the surviving TaskManager.
-            produce(second.records);
+            produce(KAFKA, second.records);
             CLUSTER.up();
 
             try (IndexAudit audit =
@@ -153,7 +153,9 @@ class ClusterFaultDrillITCase {
             }
         }
         assertThat(CLUSTER.state(job)).isEqualTo("RUNNING");
-        assertThat(CLUSTER.restarts(job)).as("restarts of the job").isGreaterThanOrEqualTo(1);
+        assertThat(CLUSTER.awaitRestarts(job, 1, Duration.ofMinutes(1)))
+                .as("restarts of the job")
+                .isGreaterThanOrEqualTo(1);
         CLUSTER.cancel(job);
     }
 
@@ -209,8 +211,9 @@ class ClusterFaultDrillITCase {
         throw new AssertionError("no TaskManager runs the encode operator of " + job);
     }
 
-    static void produce(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties p = KAFKA.clientProperties();
+    static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        Properties p = kafka.clientProperties();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> r : records) {
