@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.QdrantCalls;
-import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
@@ -176,21 +175,8 @@ class ClusterFaultDrillITCase {
     }
 
     static String submit() throws Exception {
-        QdrantConnection q = QDRANT.connection();
-        return CLUSTER.submit(
-                List.of(
-                        "--parallelism",
-                        "2",
-                        CLUSTER.jobJar().toString(),
-                        "io.fhs.jobs.ingest.IngestJob",
-                        "-Dingest.topic=" + TOPIC,
-                        "-Dingest.group-id=drill",
-                        "-Dqdrant.collection=" + COLLECTION,
-                        "-Dqdrant.url=http://" + q.host() + ":" + q.grpcPort(),
-                        "-Dkafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                        "-Dingest.checkpoint-interval=1s",
-                        "-Dencode.workers=1",
-                        "-Dencode.threads=1"));
+        return CLUSTER.submitIngest(
+                2, null, TOPIC, COLLECTION, KAFKA.bootstrapServers(), QDRANT.connection());
     }
 
     /** A TaskManager that runs a subtask of the job (by its resource id, e.g. taskmanager-2). */

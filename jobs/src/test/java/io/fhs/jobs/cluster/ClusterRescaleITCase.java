@@ -3,7 +3,6 @@ package io.fhs.jobs.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
@@ -98,26 +97,14 @@ class ClusterRescaleITCase {
     }
 
     static String submit(int parallelism, String savepoint) throws Exception {
-        QdrantConnection q = QDRANT.connection();
-        List<String> args = new ArrayList<>();
-        if (savepoint != null) {
-            args.addAll(List.of("--from-savepoint", savepoint));
-        }
-        args.addAll(
-                List.of(
-                        "--parallelism",
-                        Integer.toString(parallelism),
-                        CLUSTER.jobJar().toString(),
-                        "io.fhs.jobs.ingest.IngestJob",
-                        "-Dingest.topic=" + TOPIC,
-                        "-Dingest.group-id=rescale",
-                        "-Dqdrant.collection=" + COLLECTION,
-                        "-Dqdrant.url=http://" + q.host() + ":" + q.grpcPort(),
-                        "-Dkafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                        "-Dingest.checkpoint-interval=1s",
-                        "-Dencode.workers=1",
-                        "-Dencode.threads=1"));
-        String job = CLUSTER.submit(args);
+        String job =
+                CLUSTER.submitIngest(
+                        parallelism,
+                        savepoint,
+                        TOPIC,
+                        COLLECTION,
+                        KAFKA.bootstrapServers(),
+                        QDRANT.connection());
         CLUSTER.awaitState(job, "RUNNING", Duration.ofMinutes(2));
         return job;
     }

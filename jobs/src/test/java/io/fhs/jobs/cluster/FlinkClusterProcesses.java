@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.connectors.qdrant.QdrantConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,6 +86,40 @@ public final class FlinkClusterProcesses implements BeforeAllCallback, AfterAllC
         String jobId = lines[lines.length - 1].trim();
         assertThat(jobId).as("job id printed by submit:%n%s", p.output()).matches("[0-9a-f]{32}");
         return jobId;
+    }
+
+    /**
+     * Submits the ingest job from the job jar at {@code parallelism} (from {@code savepoint} when
+     * not null), reading {@code topic} with its own consumer group into {@code collection}, with
+     * quick checkpoints and one single-threaded encoder per subtask (two cores are shared).
+     */
+    public String submitIngest(
+            int parallelism,
+            String savepoint,
+            String topic,
+            String collection,
+            String kafkaBootstrap,
+            QdrantConnection qdrant)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        if (savepoint != null) {
+            args.addAll(List.of("--from-savepoint", savepoint));
+        }
+        args.addAll(
+                List.of(
+                        "--parallelism",
+                        Integer.toString(parallelism),
+                        jobJar().toString(),
+                        "io.fhs.jobs.ingest.IngestJob",
+                        "-Dingest.topic=" + topic,
+                        "-Dingest.group-id=" + topic,
+                        "-Dqdrant.collection=" + collection,
+                        "-Dqdrant.url=http://" + qdrant.host() + ":" + qdrant.grpcPort(),
+                        "-Dkafka.bootstrap-servers=" + kafkaBootstrap,
+                        "-Dingest.checkpoint-interval=1s",
+                        "-Dencode.workers=1",
+                        "-Dencode.threads=1"));
+        return submit(args);
     }
 
     public void cancel(String jobId) throws Exception {
