@@ -19,7 +19,6 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class KafkaProperties {
     public static final String PREFIX = "kafka.properties.";
-    public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
 
     public static final ConfigOption<Duration> CHECK_TIMEOUT =
             ConfigOptions.key("kafka.check-timeout")
@@ -32,9 +31,9 @@ public final class KafkaProperties {
     private KafkaProperties() {}
 
     /**
-     * The client properties: {@code bootstrap.servers} from {@code bootstrap} (the environment
-     * variable {@value #BOOTSTRAP_ENV} overrides it), then every {@code kafka.properties.*} entry
-     * verbatim.
+     * The client properties: {@code bootstrap.servers} from {@code bootstrap}, then every {@code
+     * kafka.properties.*} entry verbatim. The environment reaches them through the configuration
+     * (the jobs' loader maps KAFKA_BOOTSTRAP_SERVERS to their option), so that -D can beat it.
      */
     public static Properties from(Configuration conf, ConfigOption<String> bootstrap) {
         Properties props = new Properties();
@@ -52,10 +51,9 @@ public final class KafkaProperties {
         return props;
     }
 
-    /** The bootstrap servers: {@value #BOOTSTRAP_ENV} if set, else {@code option}. */
+    /** The bootstrap servers {@code option} holds. */
     public static String bootstrapServers(Configuration conf, ConfigOption<String> option) {
-        String env = System.getenv(BOOTSTRAP_ENV);
-        return env != null && !env.isBlank() ? env : conf.get(option);
+        return conf.get(option);
     }
 
     /**

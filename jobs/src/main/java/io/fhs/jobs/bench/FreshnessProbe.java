@@ -3,8 +3,11 @@ package io.fhs.jobs.bench;
 import io.fhs.connectors.qdrant.PointIds;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Common.PointId;
@@ -50,11 +53,11 @@ public final class FreshnessProbe {
      */
     public static Latencies run(Configuration conf, List<TextRecord> docs, double rate)
             throws Exception {
-        Properties p = IngestJob.kafkaProperties(conf);
+        Properties p = KafkaOptions.properties(conf);
         p.put("linger.ms", "0");
-        String collection = conf.get(IngestOptions.COLLECTION);
+        String collection = conf.get(QdrantOptions.COLLECTION);
         JobClient job = null;
-        try (QdrantClient client = IngestJob.qdrant(conf).open();
+        try (QdrantClient client = QdrantOptions.connection(conf).open();
                 KafkaProducer<byte[], byte[]> producer =
                         new KafkaProducer<>(
                                 p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -63,7 +66,7 @@ public final class FreshnessProbe {
             Map<String, Long> warm = new ConcurrentHashMap<>();
             send(producer, conf, docs.get(0), "warmup", warm);
             producer.flush();
-            IngestJob.prepareCollection(conf);
+            CollectionLayout.prepare(conf);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(1);
             IngestJob.buildFromKafka(env, conf, false);

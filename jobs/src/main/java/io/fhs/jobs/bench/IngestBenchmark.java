@@ -4,8 +4,10 @@ import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CalibrationSample;
+import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.model.ModelLocator;
@@ -74,7 +76,7 @@ public final class IngestBenchmark {
     public static double bareEncoderSeconds(Configuration conf, List<String> texts) {
         try (DenseEncoder encoder =
                 DenseEncoder.open(
-                        ModelLocator.resolve(conf.get(IngestOptions.DENSE_MODEL)),
+                        ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
                         // The peer at its best whatever the job's settings: all cores, one call.
                         EncoderOptions.defaults())) {
             encoder.encode(texts.subList(0, Math.min(64, texts.size())), Role.DOCUMENT);
@@ -90,12 +92,12 @@ public final class IngestBenchmark {
      */
     public static double[] runJob(Configuration conf, long chunks, Consumer<Long> progress)
             throws Exception {
-        IngestJob.prepareCollection(conf);
+        CollectionLayout.prepare(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         IngestJob.buildFromKafka(env, conf, true);
-        String collection = conf.get(IngestOptions.COLLECTION);
-        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
+        String collection = conf.get(QdrantOptions.COLLECTION);
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             long start = System.nanoTime();
             JobClient job = env.executeAsync("fhs-bench-ingest");
             // Asked for once: a bounded job's local MiniCluster shuts down when the job ends, and

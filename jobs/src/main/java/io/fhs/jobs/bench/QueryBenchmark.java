@@ -1,6 +1,6 @@
 package io.fhs.jobs.bench;
 
-import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +43,7 @@ public final class QueryBenchmark implements AutoCloseable {
 
     public QueryBenchmark(Configuration conf) throws Exception {
         this.conf = conf;
-        Properties p = IngestJob.kafkaProperties(conf);
+        Properties p = KafkaOptions.properties(conf);
         p.put("linger.ms", "0");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         // Creates the topic before the job's source looks for it.
@@ -71,7 +71,7 @@ public final class QueryBenchmark implements AutoCloseable {
     }
 
     private void read() {
-        Properties c = IngestJob.kafkaProperties(conf);
+        Properties c = KafkaOptions.properties(conf);
         c.put("group.id", "bench-" + System.nanoTime());
         c.put("auto.offset.reset", "earliest");
         c.put("fetch.max.wait.ms", "5");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.qdrant.SearchRequest.Mode;
-import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
@@ -13,6 +12,9 @@ import io.fhs.jobs.eval.EvalRunner.Settings;
 import io.fhs.jobs.eval.Metrics;
 import io.fhs.jobs.eval.Qrels;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
+import io.fhs.jobs.options.SparseScope;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.QuerySettings;
 import io.fhs.jobs.query.RerankStage;
@@ -98,17 +100,13 @@ final class EvalCommand implements Callable<Integer> {
             description = "Also draw NDCG@10, MRR@10 and Recall@100 of every mode as a bar chart.")
     Path plot;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
-    Path config;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Mixin ProgressOptionsMixin progress;
 
     @Override
     public Integer call() throws Exception {
-        String rerankModel = overrides.get(io.fhs.jobs.query.QueryOptions.RERANK_MODEL.key());
+        String rerankModel = options.overrides.get(ModelOptions.RERANK.key());
         if (rerank && rerankModel == null) {
             throw new IllegalArgumentException(
                     "--rerank needs a cross-encoder: -D model.rerank=DIR (an ONNX export, see"
@@ -161,9 +159,9 @@ final class EvalCommand implements Callable<Integer> {
         Configuration conf = conf(q);
         // The chunks the ingest job will make: their count is the collection's expected size.
         List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
-        if (!overrides.containsKey(IngestOptions.BM25_AVG_LEN.key())) {
+        if (!options.sets(ModelOptions.BM25_AVG_LEN)) {
             // BM25 wants the collection's real average length, which a corpus on disk tells.
-            conf.set(IngestOptions.BM25_AVG_LEN, averageLength(conf, corpus, chunks));
+            conf.set(ModelOptions.BM25_AVG_LEN, averageLength(conf, corpus, chunks));
         }
         if (rerank) {
             conf.set(io.fhs.jobs.query.QueryOptions.RERANK_TOP_N, rerankTopN);
@@ -182,7 +180,7 @@ final class EvalCommand implements Callable<Integer> {
                             progress.line("ingest", "documents read", "docs/s"));
             System.err.printf(
                     "Collection %s: %d points (%.0f s, restarts: %d)%n",
-                    conf.get(IngestOptions.COLLECTION),
+                    conf.get(QdrantOptions.COLLECTION),
                     points,
                     (System.nanoTime() - start) / 1e9,
                     runner.ingestRestarts());
@@ -283,8 +281,7 @@ final class EvalCommand implements Callable<Integer> {
     private static double averageLength(
             Configuration conf, List<TextRecord> corpus, List<String> chunks) {
         List<String> texts =
-                conf.get(IngestOptions.SPARSE_SCOPE).resolve(conf.get(IngestOptions.SPARSE_MODEL))
-                                == io.fhs.jobs.ingest.SparseScope.DOCUMENT
+                ModelOptions.sparseScope(conf) == SparseScope.DOCUMENT
                         ? corpus.stream().map(TextRecord::fullText).toList()
                         : chunks;
         try (io.fhs.operators.sparse.Bm25Encoder bm25 = new io.fhs.operators.sparse.Bm25Encoder()) {
@@ -306,30 +303,25 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private Configuration conf(String quantization) {
-        Path home = Path.of(System.getProperty("fhs.home", "."));
-        Configuration c =
-                YamlConfig.load(
-                        config != null ? config : home.resolve("conf/ingest.yaml"), overrides);
+        Configuration c = options.load(ConfigMixin.INGEST_FILE);
         VectorQuantization.Mode q =
                 VectorQuantization.Mode.valueOf(quantization.toUpperCase(Locale.ROOT));
-        c.set(IngestOptions.VECTOR_QUANTIZATION, q);
-        if (!overrides.containsKey(IngestOptions.COLLECTION.key())) {
+        c.set(IngestOptions.CLIENT_QUANTIZATION, q);
+        if (!options.sets(QdrantOptions.COLLECTION)) {
             String name =
                     String.join(
                                     "-",
                                     "eval",
                                     dataset.toAbsolutePath().normalize().getFileName().toString(),
-                                    c.get(IngestOptions.DENSE_MODEL),
-                                    c.get(IngestOptions.SPARSE_MODEL),
-                                    c.get(IngestOptions.SPARSE_SCOPE)
-                                            .resolve(c.get(IngestOptions.SPARSE_MODEL))
-                                            .name(),
+                                    c.get(ModelOptions.DENSE),
+                                    c.get(ModelOptions.SPARSE),
+                                    ModelOptions.sparseScope(c).name(),
                                     quantization)
                             .toLowerCase(Locale.ROOT)
                             .replaceAll("[^a-z0-9._-]", "_");
-            c.set(IngestOptions.COLLECTION, name);
+            c.set(QdrantOptions.COLLECTION, name);
         }
-        IngestOptions.validate(c);
+        IngestOptions.sanityCheck(c);
         return c;
     }
 

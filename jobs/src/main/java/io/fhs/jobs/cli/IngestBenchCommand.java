@@ -3,17 +3,15 @@ package io.fhs.jobs.cli;
 import io.fhs.jobs.bench.FreshnessProbe;
 import io.fhs.jobs.bench.IngestBenchmark;
 import io.fhs.jobs.bench.IngestBenchmark.Throughput;
-import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -66,9 +64,6 @@ final class IngestBenchCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     int warmupDocs;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Ingest options file.")
-    Path config;
-
     @Option(
             names = "--plot",
             paramLabel = "PREFIX",
@@ -77,15 +72,13 @@ final class IngestBenchCommand implements Callable<Integer> {
                             + " bare encoder's pace) and PREFIX-freshness.png.")
     Path plot;
 
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an ingest option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Mixin ProgressOptionsMixin progress;
 
     // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
     private static void dropCollections(Configuration conf, String... names) {
-        try (io.qdrant.client.QdrantClient client =
-                io.fhs.jobs.ingest.IngestJob.qdrant(conf).open()) {
+        try (io.qdrant.client.QdrantClient client = QdrantOptions.connection(conf).open()) {
             for (String name : names) {
                 io.fhs.connectors.qdrant.QdrantCalls.call(
                         "dropping " + name, () -> client.deleteCollectionAsync(name));
@@ -99,7 +92,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         c.set(IngestOptions.TOPIC, name);
         c.set(IngestOptions.DEAD_LETTER_TOPIC, name + "-dlq");
         c.set(IngestOptions.GROUP_ID, name);
-        c.set(IngestOptions.COLLECTION, name);
+        c.set(QdrantOptions.COLLECTION, name);
         return c;
     }
 
@@ -112,11 +105,9 @@ final class IngestBenchCommand implements Callable<Integer> {
         List<TextRecord> all = JsonLines.read(corpus);
         List<TextRecord> used = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
         String run = "bench-" + System.currentTimeMillis();
-        Configuration conf =
-                YamlConfig.load(
-                        config != null ? config : home.resolve("conf/ingest.yaml"), overrides);
+        Configuration conf = options.load(ConfigMixin.INGEST_FILE);
         conf = renamed(conf, run);
-        IngestOptions.validate(conf);
+        IngestOptions.sanityCheck(conf);
 
         List<String> texts = IngestBenchmark.chunkTexts(conf, used);
         out.printf("%d documents, %d chunks (%s)%n", used.size(), texts.size(), corpus);

@@ -1,21 +1,23 @@
 package io.fhs.jobs.cli;
 
 import io.fhs.connectors.qdrant.QdrantCalls;
-import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestBacklog;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.IngestProgress;
 import io.fhs.jobs.local.LocalJobRun;
+import io.fhs.jobs.options.Connectivity;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -45,17 +47,7 @@ final class IngestCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "Options file (default: conf/ingest.yaml).")
-    Path config;
-
-    @Option(
-            names = "-D",
-            paramLabel = "KEY=VALUE",
-            description = "Override an option, e.g. -D qdrant.collection=cacm.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Option(
             names = "--load-corpus",
@@ -87,14 +79,9 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path file =
-                config != null
-                        ? config
-                        : Path.of(System.getProperty("fhs.home", "."), "conf", "ingest.yaml");
-        Configuration conf = YamlConfig.load(file, overrides);
-        IngestOptions.validate(conf);
-        IngestJob.checkModels(conf);
-        IngestJob.checkConnections(conf);
+        Configuration conf = options.ingest();
+        ModelOptions.checkModels(conf);
+        Connectivity.check(conf);
         if (corpus != null) {
             int n = produce(conf, JsonLines.read(corpus));
             out.printf(
@@ -103,14 +90,14 @@ final class IngestCommand implements Callable<Integer> {
             out.flush();
         }
         StreamExecutionEnvironment env = LocalJobRun.environment(conf, parallelism);
-        IngestJob.prepareCollection(conf);
+        CollectionLayout.prepare(conf);
         IngestJob.buildFromKafka(env, conf, bounded);
         // Taken before the job starts, as the bounded source takes its end offsets.
         long total = bounded ? backlog(conf) : -1;
         out.printf(
                 "Ingesting topic %s into collection %s%s%n",
                 conf.get(IngestOptions.TOPIC),
-                conf.get(IngestOptions.COLLECTION),
+                conf.get(QdrantOptions.COLLECTION),
                 bounded ? " (until the end of the topic)" : " (Ctrl-C stops)");
         out.flush();
         LocalJobRun.Result run =
@@ -121,18 +108,18 @@ final class IngestCommand implements Callable<Integer> {
                         spec.commandLine().getErr(),
                         new IngestProgress(
                                 progress.line("ingest", "documents read", "docs/s"), total));
-        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             long points =
                     QdrantCalls.call(
                             "counting points",
                             () ->
                                     client.countAsync(
-                                            conf.get(IngestOptions.COLLECTION), null, true));
+                                            conf.get(QdrantOptions.COLLECTION), null, true));
             out.printf(
                     "%s in %.1f s: collection %s holds %d points; restarts: %d%n",
                     run.cancelled() ? "Cancelled" : "Done",
                     run.duration().toMillis() / 1e3,
-                    conf.get(IngestOptions.COLLECTION),
+                    conf.get(QdrantOptions.COLLECTION),
                     points,
                     run.restarts());
             if (sampleQuery != null && !run.cancelled()) {
@@ -154,7 +141,7 @@ final class IngestCommand implements Callable<Integer> {
     }
 
     static int produce(Configuration conf, List<TextRecord> docs) {
-        Properties p = IngestJob.kafkaProperties(conf);
+        Properties p = KafkaOptions.properties(conf);
         p.put("linger.ms", "10");
         String topic = conf.get(IngestOptions.TOPIC);
         try (KafkaProducer<byte[], byte[]> producer =

@@ -3,15 +3,15 @@ package io.fhs.jobs.cli;
 import io.fhs.jobs.bench.QueryBenchmark;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
@@ -52,11 +52,7 @@ final class QueryBenchCommand implements Callable<Integer> {
             description = "Query texts (default: CACM queries).")
     Path texts;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
-    Path config;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Mixin ProgressOptionsMixin progress;
 
@@ -64,19 +60,18 @@ final class QueryBenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path home = Path.of(System.getProperty("fhs.home", "."));
-        overrides.putIfAbsent("qdrant.collection", "cacm");
+        options.defaultTo(QdrantOptions.COLLECTION, "cacm");
         Path reranker = home.resolve("operators/target/test-models/tiny-cross-encoder");
-        if (!overrides.containsKey(QueryOptions.RERANK_MODEL.key())
-                && Files.isDirectory(reranker)) {
-            overrides.put(QueryOptions.RERANK_MODEL.key(), reranker.toString());
+        if (Files.isDirectory(reranker)) {
+            options.defaultTo(ModelOptions.RERANK, reranker.toString());
         }
         String run = "bench-query-" + System.currentTimeMillis();
-        overrides.put(QueryOptions.TOPIC.key(), run);
-        overrides.put(QueryOptions.RESULTS_TOPIC.key(), run + "-results");
-        overrides.put(QueryOptions.GROUP_ID.key(), run);
+        options.overrides.put(QueryOptions.TOPIC.key(), run);
+        options.overrides.put(QueryOptions.RESULTS_TOPIC.key(), run + "-results");
+        options.overrides.put(QueryOptions.GROUP_ID.key(), run);
         // A fresh topic: queries sent while the job starts must be answered too.
-        overrides.put(QueryOptions.FROM_EARLIEST.key(), "true");
-        Configuration conf = QueryCommand.load(config, overrides);
+        options.overrides.put(QueryOptions.FROM_EARLIEST.key(), "true");
+        Configuration conf = options.query();
         List<TextRecord> source =
                 JsonLines.read(
                         texts != null
@@ -89,7 +84,7 @@ final class QueryBenchCommand implements Callable<Integer> {
         try (QueryBenchmark bench = new QueryBenchmark(conf)) {
             run(bench, "warm-up", queries.subList(0, Math.min(40, queries.size())), false);
             print(out, "hybrid, top 10", run(bench, "hybrid", queries, false), rate);
-            if (conf.getOptional(QueryOptions.RERANK_MODEL).isPresent()) {
+            if (conf.getOptional(ModelOptions.RERANK).isPresent()) {
                 run(bench, "warm-up", queries.subList(0, Math.min(20, queries.size())), true);
                 print(
                         out,
@@ -105,7 +100,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                             + " results%n",
                     queries.size(), seconds, queries.size() / seconds, bench.errors());
         }
-        out.printf("reranker: %s%n", conf.getOptional(QueryOptions.RERANK_MODEL).orElse("none"));
+        out.printf("reranker: %s%n", conf.getOptional(ModelOptions.RERANK).orElse("none"));
         out.flush();
         return 0;
     }

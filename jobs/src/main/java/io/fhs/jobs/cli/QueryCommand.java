@@ -1,19 +1,16 @@
 package io.fhs.jobs.cli;
 
-import io.fhs.jobs.config.YamlConfig;
-import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.local.JobProgress;
 import io.fhs.jobs.local.LocalJobRun;
+import io.fhs.jobs.options.Connectivity;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -29,11 +26,7 @@ import picocli.CommandLine.Spec;
 final class QueryCommand implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
-    Path config;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Option(
             names = "--bounded",
@@ -43,8 +36,8 @@ final class QueryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Configuration conf = load(config, overrides);
-        IngestJob.checkConnections(conf);
+        Configuration conf = options.query();
+        Connectivity.check(conf);
         StreamExecutionEnvironment env = LocalJobRun.environment(conf, 1);
         QueryJob.buildFromKafka(env, conf, bounded);
         out.printf(
@@ -63,14 +56,5 @@ final class QueryCommand implements Callable<Integer> {
                 run.restarts());
         out.flush();
         return 0;
-    }
-
-    static Configuration load(Path config, Map<String, String> overrides) {
-        Path home = Path.of(System.getProperty("fhs.home", "."));
-        Configuration conf =
-                YamlConfig.load(
-                        config != null ? config : home.resolve("conf/query.yaml"), overrides);
-        QueryOptions.validate(conf);
-        return conf;
     }
 }

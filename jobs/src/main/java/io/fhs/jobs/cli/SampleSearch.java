@@ -3,8 +3,8 @@ package io.fhs.jobs.cli;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.ingest.IngestJob;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.sparse.SparseEncoder;
@@ -19,11 +19,11 @@ final class SampleSearch {
 
     static void print(QdrantClient client, Configuration conf, String query, PrintWriter out)
             throws Exception {
-        try (DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-                SparseEncoder sparse = IngestJob.openSparse(conf, dense.options());
+        try (DenseEncoder dense = DenseEncoder.open(conf.get(ModelOptions.DENSE));
+                SparseEncoder sparse = ModelOptions.openSparse(conf, dense.options());
                 QdrantSearcher searcher =
                         new QdrantSearcher(
-                                client, conf.get(IngestOptions.COLLECTION), "dense", "sparse")) {
+                                client, conf.get(QdrantOptions.COLLECTION), "dense", "sparse")) {
             float[] q = dense.encode(query, Role.QUERY);
             SearchRequest request =
                     sparse == null

@@ -1,6 +1,7 @@
 package io.fhs.jobs.cli;
 
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.query.QueryEngine;
 import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
@@ -8,15 +9,13 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -53,19 +52,15 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--top-k", description = "Hits (default: conf).")
     Integer topK;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
-    Path config;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     private final boolean terminal = System.console() != null;
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = QueryCommand.load(config, overrides);
+        Configuration conf = options.query();
         rerank = rerankFlag != null ? rerankFlag : conf.get(QueryOptions.RERANK);
-        if (rerank && conf.getOptional(QueryOptions.RERANK_MODEL).isEmpty()) {
+        if (rerank && conf.getOptional(ModelOptions.RERANK).isEmpty()) {
             throw new IllegalArgumentException(
                     "--rerank needs a cross-encoder: set -D model.rerank=DIR (see README)");
         }

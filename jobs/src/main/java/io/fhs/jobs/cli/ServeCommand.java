@@ -3,13 +3,11 @@ package io.fhs.jobs.cli;
 import io.fhs.jobs.query.QueryEngine;
 import io.fhs.jobs.serve.SearchServer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,11 +46,7 @@ final class ServeCommand implements Callable<Integer> {
                             + " ${DEFAULT-VALUE}).")
     int queue;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Options file.")
-    Path config;
-
-    @Option(names = "-D", paramLabel = "KEY=VALUE", description = "Overrides an option.")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Mixin ConfigMixin options;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -63,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--queue: expected a positive integer, got " + queue);
         }
-        Configuration conf = QueryCommand.load(config, overrides);
+        Configuration conf = options.query();
         QueryEngine engine = QueryEngine.open(conf);
         SearchServer server;
         try {

@@ -4,10 +4,13 @@ import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CollectionLayout;
+import io.fhs.jobs.ingest.IngestConnectors;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.IngestProgress;
 import io.fhs.jobs.local.LocalJobRun;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.EncodeStage;
 import io.fhs.jobs.query.Query;
@@ -109,7 +112,7 @@ public final class EvalRunner implements AutoCloseable {
 
     public EvalRunner(Configuration conf) {
         this.conf = conf;
-        this.client = IngestJob.qdrant(conf).open();
+        this.client = QdrantOptions.connection(conf).open();
     }
 
     /**
@@ -118,10 +121,10 @@ public final class EvalRunner implements AutoCloseable {
      */
     public long ingest(List<TextRecord> corpus, long expectedPoints, ProgressLine line)
             throws Exception {
-        String collection = conf.get(IngestOptions.COLLECTION);
+        String collection = conf.get(QdrantOptions.COLLECTION);
         long existing = count(collection);
         if (existing == expectedPoints && existing > 0) {
-            quantization = IngestJob.prepareCollection(conf, List::of);
+            quantization = CollectionLayout.prepare(conf, List::of);
             ingestRestarts = 0;
             return existing;
         }
@@ -143,7 +146,7 @@ public final class EvalRunner implements AutoCloseable {
         }
         int samples = conf.get(IngestOptions.CALIBRATION_SAMPLES);
         quantization =
-                IngestJob.prepareCollection(
+                CollectionLayout.prepare(
                         conf,
                         () ->
                                 io.fhs.jobs.ingest.CalibrationSample.chunkTexts(
@@ -153,7 +156,7 @@ public final class EvalRunner implements AutoCloseable {
                 env,
                 env.fromData(records, TypeInformation.of(KafkaRecord.class)).name("corpus"),
                 new DiscardingSink<>(),
-                IngestJob.qdrantSink(conf),
+                IngestConnectors.qdrantSink(conf),
                 conf);
         // Restarts go to stderr as they happen.
         ingestRestarts =
@@ -290,7 +293,7 @@ public final class EvalRunner implements AutoCloseable {
 
     /** Brute-force cosine over the stored vectors: the reference for exact dense search. */
     public Map<String, List<String>> bruteForce(List<TextRecord> queries) {
-        BruteForce all = new BruteForce(client, conf.get(IngestOptions.COLLECTION));
+        BruteForce all = new BruteForce(client, conf.get(QdrantOptions.COLLECTION));
         Map<String, List<String>> runs = new LinkedHashMap<>();
         for (QueryWork w : encode(queries)) {
             runs.put(w.queryId(), all.search(w.dense(), DOC_DEPTH));

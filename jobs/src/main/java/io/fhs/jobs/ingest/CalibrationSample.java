@@ -1,6 +1,9 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.jobs.options.ChunkOptions;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.ModelOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.text.Chunk;
@@ -37,12 +40,12 @@ public final class CalibrationSample {
             Configuration conf, List<KafkaRecord> records, int limit) {
         DocumentParser parser = new DocumentParser(conf);
         List<String> texts = new ArrayList<>();
-        try (DenseEncoder encoder = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
+        try (DenseEncoder encoder = DenseEncoder.open(conf.get(ModelOptions.DENSE));
                 Chunker chunker =
                         Chunker.forEncoder(
                                 encoder,
                                 Math.min(
-                                        conf.get(IngestOptions.CHUNK_OVERLAP),
+                                        conf.get(ChunkOptions.OVERLAP_TOKENS),
                                         encoder.tokenBudget(Role.DOCUMENT) - 1))) {
             for (KafkaRecord r : records) {
                 DocumentEvent doc;
@@ -69,7 +72,7 @@ public final class CalibrationSample {
     // it is now, or the calibration timeout.
     private static List<KafkaRecord> readFromStart(Configuration conf, int wanted) {
         String topic = conf.get(IngestOptions.TOPIC);
-        Properties p = IngestJob.kafkaProperties(conf);
+        Properties p = KafkaOptions.properties(conf);
         p.put("enable.auto.commit", "false");
         p.put("max.poll.records", "500");
         long deadline = System.nanoTime() + conf.get(IngestOptions.CALIBRATION_TIMEOUT).toNanos();

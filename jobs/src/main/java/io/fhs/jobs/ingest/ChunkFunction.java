@@ -3,6 +3,7 @@ package io.fhs.jobs.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.kafka.DeadLetter;
+import io.fhs.jobs.options.SparseScope;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.text.Chunk;

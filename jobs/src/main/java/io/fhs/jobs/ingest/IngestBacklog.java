@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.KafkaProperties;
+import io.fhs.jobs.options.KafkaOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class IngestBacklog {
     public static long records(Configuration conf) {
         String topic = conf.get(IngestOptions.TOPIC);
         long timeout = conf.get(KafkaProperties.CHECK_TIMEOUT).toMillis();
-        try (Admin admin = Admin.create(IngestJob.kafkaProperties(conf))) {
+        try (Admin admin = Admin.create(KafkaOptions.properties(conf))) {
             List<TopicPartition> partitions =
                     admin
                             .describeTopics(List.of(topic))

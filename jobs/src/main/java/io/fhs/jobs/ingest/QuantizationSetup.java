@@ -1,6 +1,8 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.qdrant.CollectionMetadata;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.CalibrationException;
@@ -37,8 +39,8 @@ public final class QuantizationSetup {
      */
     public static VectorQuantization prepare(
             QdrantClient client, Configuration conf, Supplier<List<String>> sample) {
-        String collection = conf.get(IngestOptions.COLLECTION);
-        VectorQuantization.Mode wanted = conf.get(IngestOptions.VECTOR_QUANTIZATION);
+        String collection = conf.get(QdrantOptions.COLLECTION);
+        VectorQuantization.Mode wanted = conf.get(IngestOptions.CLIENT_QUANTIZATION);
         Optional<VectorQuantization> stored = stored(client, collection);
         if (stored.isPresent()) {
             checkAgrees(conf, collection, stored.get());
@@ -63,10 +65,10 @@ public final class QuantizationSetup {
 
     private static void checkAgrees(
             Configuration conf, String collection, VectorQuantization stored) {
-        VectorQuantization.Mode wanted = conf.get(IngestOptions.VECTOR_QUANTIZATION);
+        VectorQuantization.Mode wanted = conf.get(IngestOptions.CLIENT_QUANTIZATION);
         if (stored.mode() != wanted) {
             throw new CalibrationException(
-                    IngestOptions.VECTOR_QUANTIZATION.key()
+                    IngestOptions.CLIENT_QUANTIZATION.key()
                             + " is "
                             + wanted
                             + " but collection "
@@ -92,7 +94,7 @@ public final class QuantizationSetup {
 
     private static Int8Calibration calibrate(Configuration conf, Supplier<List<String>> sample) {
         String file = conf.get(IngestOptions.CALIBRATION_FILE);
-        try (DenseEncoder encoder = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL))) {
+        try (DenseEncoder encoder = DenseEncoder.open(conf.get(ModelOptions.DENSE))) {
             Int8Calibration calibration;
             if (file != null) {
                 calibration = Int8Calibration.read(Path.of(file));
@@ -122,7 +124,7 @@ public final class QuantizationSetup {
                         "The int8 calibration has "
                                 + calibration.dimension()
                                 + " dimensions, model "
-                                + conf.get(IngestOptions.DENSE_MODEL)
+                                + conf.get(ModelOptions.DENSE)
                                 + " produces "
                                 + encoder.dimension());
             }

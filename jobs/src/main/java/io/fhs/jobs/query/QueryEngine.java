@@ -2,9 +2,8 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.ingest.IngestJob;
-import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.ingest.QuantizationSetup;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class QueryEngine implements AutoCloseable {
      * collection they name, with the quantization the ingest job stored with the collection.
      */
     public static QueryEngine open(Configuration conf) {
-        return open(conf, IngestJob.qdrant(conf));
+        return open(conf, QdrantOptions.connection(conf));
     }
 
     /** As {@link #open(Configuration)}, on the given Qdrant. */
@@ -57,7 +56,7 @@ public final class QueryEngine implements AutoCloseable {
         VectorQuantization quantization;
         try (QdrantClient client = qdrant.open()) {
             quantization =
-                    QuantizationSetup.stored(client, conf.get(IngestOptions.COLLECTION))
+                    QuantizationSetup.stored(client, conf.get(QdrantOptions.COLLECTION))
                             .orElse(VectorQuantization.none());
         }
         return open(QuerySettings.from(conf, quantization), qdrant);

@@ -2,9 +2,11 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
-import io.fhs.jobs.ingest.IngestJob;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.ingest.QuantizationSetup;
+import io.fhs.jobs.options.Connectivity;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.util.Properties;
@@ -71,7 +73,7 @@ public final class QueryJob {
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,
-                                new SearchQueriesFunction(IngestJob.qdrant(conf), settings),
+                                new SearchQueriesFunction(QdrantOptions.connection(conf), settings),
                                 settings.deadline().toMillis() + 1000,
                                 TimeUnit.MILLISECONDS,
                                 capacity)
@@ -95,8 +97,8 @@ public final class QueryJob {
 
     /** The quantization the ingest job stored with the collection (none if it stored nothing). */
     static VectorQuantization storedQuantization(Configuration conf) {
-        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
-            return QuantizationSetup.stored(client, conf.get(IngestOptions.COLLECTION))
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
+            return QuantizationSetup.stored(client, conf.get(QdrantOptions.COLLECTION))
                     .orElse(VectorQuantization.none());
         }
     }
@@ -116,7 +118,7 @@ public final class QueryJob {
             Configuration conf,
             boolean bounded,
             VectorQuantization quantization) {
-        Properties kafka = IngestJob.kafkaProperties(conf);
+        Properties kafka = KafkaOptions.properties(conf);
         var builder =
                 KafkaSource.<KafkaRecord>builder()
                         .setProperties(kafka)
@@ -141,7 +143,7 @@ public final class QueryJob {
                                 new QueryResultSerializer(conf.get(QueryOptions.RESULTS_TOPIC)))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();
-        env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
+        env.enableCheckpointing(conf.get(QueryOptions.CHECKPOINT_INTERVAL).toMillis());
         build(
                 env,
                 env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka")
@@ -153,8 +155,8 @@ public final class QueryJob {
 
     /** Entry point on a cluster: {@code [--config FILE] [-Dkey=value ...]}. */
     public static void main(String[] args) throws Exception {
-        Configuration conf = io.fhs.jobs.config.YamlConfig.load(args);
-        IngestJob.checkConnections(conf);
+        Configuration conf = ConfigLoader.load(args);
+        Connectivity.check(conf);
         // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);

@@ -1,14 +1,21 @@
 package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.config.ConfigException;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.OptionChecks;
+import io.fhs.jobs.options.QdrantOptions;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Options of the query job; {@code conf/query.yaml} sets them. Kafka, Qdrant, collection and model
- * keys are the ingest job's ({@code IngestOptions}), so both jobs read one collection the same way.
+ * Options of the query side alone ({@code query.*}); {@code conf/query.yaml} sets them. Kafka,
+ * Qdrant and model keys are shared with the ingest job through {@link KafkaOptions}, {@link
+ * QdrantOptions} and {@link ModelOptions}, so both read one collection the same way.
  */
 public final class QueryOptions {
     private QueryOptions() {}
@@ -103,11 +110,6 @@ public final class QueryOptions {
                     .booleanType()
                     .defaultValue(false)
                     .withDescription("Rerank when the query does not say.");
-    public static final ConfigOption<String> RERANK_MODEL =
-            ConfigOptions.key("model.rerank")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Cross-encoder model directory; reranking needs one.");
     public static final ConfigOption<Integer> RERANK_TOP_N =
             ConfigOptions.key("query.rerank-top-n")
                     .intType()
@@ -135,40 +137,49 @@ public final class QueryOptions {
                     .intType()
                     .defaultValue(64)
                     .withDescription("Queries in flight per async operator (backpressure beyond).");
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("query.checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoints commit the query topic's offsets and flush the results.");
 
-    /** Checks values early, naming the option and why. */
-    public static void validate(Configuration c) {
+    /**
+     * Checks everything the query side reads, early, naming the option and why: its own keys and
+     * those of the concerns it shares with the ingest job.
+     */
+    public static void sanityCheck(Configuration c) {
+        KafkaOptions.sanityCheck(c);
+        QdrantOptions.sanityCheck(c);
+        ModelOptions.sanityCheck(c);
         for (ConfigOption<Integer> o :
-                java.util.List.of(TOP_K, CANDIDATES, RRF_K, RERANK_TOP_N, BATCH_SIZE, CAPACITY)) {
-            if (c.get(o) < 1) {
-                throw new IllegalArgumentException(o.key() + " must be >= 1, got " + c.get(o));
-            }
+                List.of(TOP_K, CANDIDATES, RRF_K, RERANK_TOP_N, BATCH_SIZE, CAPACITY)) {
+            OptionChecks.positive(c, o);
         }
-        if (c.get(DEADLINE).isNegative() || c.get(DEADLINE).isZero()) {
-            throw new IllegalArgumentException(
-                    DEADLINE.key() + " must be a positive duration, got " + c.get(DEADLINE));
-        }
-        for (ConfigOption<Double> w : java.util.List.of(DENSE_WEIGHT, SPARSE_WEIGHT)) {
+        OptionChecks.positiveDuration(c, DEADLINE);
+        OptionChecks.notNegative(c, MAX_WAIT);
+        OptionChecks.positiveDuration(c, CHECKPOINT_INTERVAL);
+        for (ConfigOption<Double> w : List.of(DENSE_WEIGHT, SPARSE_WEIGHT)) {
             if (!(c.get(w) >= 0) || Double.isInfinite(c.get(w))) {
-                throw new IllegalArgumentException(
+                throw new ConfigException(
                         w.key() + " must be a finite weight >= 0, got " + c.get(w));
             }
         }
         if ((c.get(DENSE_WEIGHT) != 1.0 || c.get(SPARSE_WEIGHT) != 1.0)
                 && c.get(FUSION) != SearchRequest.Fusion.RRF) {
-            throw new IllegalArgumentException(
+            throw new ConfigException(
                     "query.dense-weight and query.sparse-weight weigh RRF; query.fusion is "
                             + c.get(FUSION));
         }
         if (c.get(CLIENT_FUSION) && c.get(FUSION) != SearchRequest.Fusion.RRF) {
-            throw new IllegalArgumentException(
+            throw new ConfigException(
                     CLIENT_FUSION.key() + " fuses by RRF; query.fusion is " + c.get(FUSION));
         }
-        if (c.get(RERANK) && c.getOptional(RERANK_MODEL).isEmpty()) {
-            throw new IllegalArgumentException(
+        if (c.get(RERANK) && c.getOptional(ModelOptions.RERANK).isEmpty()) {
+            throw new ConfigException(
                     RERANK.key()
                             + " is true but "
-                            + RERANK_MODEL.key()
+                            + ModelOptions.RERANK.key()
                             + " names no cross-encoder");
         }
     }

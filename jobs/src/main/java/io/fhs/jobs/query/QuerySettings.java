@@ -1,7 +1,8 @@
 package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.io.Serializable;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public record QuerySettings(
 
     /** The settings {@code conf} gives (validated), for a collection quantized as given. */
     public static QuerySettings from(Configuration conf, VectorQuantization quantization) {
-        QueryOptions.validate(conf);
+        QueryOptions.sanityCheck(conf);
         if (quantization.mode() == VectorQuantization.Mode.INT8
                 && conf.get(QueryOptions.FUSION) == SearchRequest.Fusion.DBSF) {
             // Measured on CACM: hybrid NDCG@10 0.25 with DBSF against 0.54 with RRF.
@@ -53,11 +54,11 @@ public record QuerySettings(
                             + " normalises the wrong way up; use RRF");
         }
         return new QuerySettings(
-                conf.get(IngestOptions.COLLECTION),
-                conf.get(IngestOptions.DENSE_MODEL),
-                conf.get(IngestOptions.SPARSE_MODEL),
-                conf.get(IngestOptions.BM25_AVG_LEN),
-                conf.getOptional(QueryOptions.RERANK_MODEL).orElse(null),
+                conf.get(QdrantOptions.COLLECTION),
+                conf.get(ModelOptions.DENSE),
+                conf.get(ModelOptions.SPARSE),
+                conf.get(ModelOptions.BM25_AVG_LEN),
+                conf.getOptional(ModelOptions.RERANK).orElse(null),
                 quantization,
                 conf.get(QueryOptions.TOP_K),
                 conf.get(QueryOptions.MODE),

@@ -8,13 +8,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryEngine;
+import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,8 +92,8 @@ class ServeITCase {
                 new ArrayList<>(JsonLines.read(CACM.resolve("corpus.jsonl")).subList(0, 200));
         docs.add(PROBE);
         Configuration ingest = new Configuration();
-        ingest.set(IngestOptions.COLLECTION, COLLECTION);
-        ingest.set(IngestOptions.QDRANT_URL, qdrantUrl());
+        ingest.set(QdrantOptions.COLLECTION, COLLECTION);
+        ingest.set(QdrantOptions.URL, qdrantUrl());
         try (EvalRunner runner = new EvalRunner(ingest)) {
             assertThat(runner.ingest(docs, -1, ProgressLine.off()))
                     .isGreaterThanOrEqualTo(docs.size());
@@ -106,7 +108,7 @@ class ServeITCase {
         // As bin/fhs serve reads it. Client-side fusion orders RRF ties the same way every time,
         // so that two searches for the same query rank alike.
         Configuration conf =
-                QueryCommand.load(
+                ConfigLoader.load(
                         ROOT.resolve("conf/query.yaml"),
                         Map.of(
                                 "qdrant.url",
@@ -117,6 +119,7 @@ class ServeITCase {
                                 "true",
                                 "query.deadline",
                                 "2 s"));
+        QueryOptions.sanityCheck(conf);
         direct = QueryEngine.open(conf);
         serve = startServe();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -11,7 +11,8 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ChunkOptions;
+import io.fhs.jobs.options.ModelOptions;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -137,8 +138,8 @@ class ClusterFaultDrillITCase {
 
             try (IndexAudit audit =
                     new IndexAudit(
-                            IngestOptions.DENSE_MODEL.defaultValue(),
-                            IngestOptions.CHUNK_OVERLAP.defaultValue())) {
+                            ModelOptions.DENSE.defaultValue(),
+                            ChunkOptions.OVERLAP_TOKENS.defaultValue())) {
                 IndexAudit.Report report = awaitClean(audit, client, COLLECTION, second);
                 System.out.printf(
                         "fault drill: SIGKILL %s mid-stream; %s after %.1f s%n",

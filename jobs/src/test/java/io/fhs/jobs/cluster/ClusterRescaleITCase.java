@@ -8,7 +8,8 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.ChunkOptions;
+import io.fhs.jobs.options.ModelOptions;
 import io.qdrant.client.QdrantClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,8 +52,8 @@ class ClusterRescaleITCase {
         try (QdrantClient client = QDRANT.connection().open();
                 IndexAudit audit =
                         new IndexAudit(
-                                IngestOptions.DENSE_MODEL.defaultValue(),
-                                IngestOptions.CHUNK_OVERLAP.defaultValue())) {
+                                ModelOptions.DENSE.defaultValue(),
+                                ChunkOptions.OVERLAP_TOKENS.defaultValue())) {
             ClusterFaultDrillITCase.produce(KAFKA, model.records);
             String job = submit(1, null);
             awaitClean(audit, client, model, job);

@@ -8,8 +8,12 @@ import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import java.io.IOException;
@@ -87,22 +91,22 @@ class DashboardMetricsITCase {
         assertThat(wanted).isNotEmpty();
 
         Configuration conf = new Configuration();
-        conf.set(IngestOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
-        conf.set(IngestOptions.QDRANT_URL, "http://127.0.0.1:" + QDRANT.connection().grpcPort());
+        conf.set(KafkaOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        conf.set(QdrantOptions.URL, "http://127.0.0.1:" + QDRANT.connection().grpcPort());
         conf.set(IngestOptions.TOPIC, "metrics-docs");
-        conf.set(IngestOptions.COLLECTION, "metrics");
+        conf.set(QdrantOptions.COLLECTION, "metrics");
         conf.set(QueryOptions.TOPIC, "metrics-queries");
         conf.set(QueryOptions.RESULTS_TOPIC, "metrics-results");
         conf.set(QueryOptions.RERANK, true);
         conf.set(
-                QueryOptions.RERANK_MODEL,
+                ModelOptions.RERANK,
                 Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder")
                         .toString());
         List<TextRecord> docs =
                 JsonLines.read(ROOT.resolve("../shared/data/cacm/corpus.jsonl")).subList(0, 40);
         produce("metrics-docs", docs.stream().map(TextRecord::toDocumentJson).toList());
         produce("metrics-docs", List.of("{not json"));
-        IngestJob.prepareCollection(conf);
+        CollectionLayout.prepare(conf);
 
         List<JobClient> jobs = new ArrayList<>();
         try {

@@ -13,6 +13,7 @@ import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.options.ModelOptions;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
@@ -72,7 +73,7 @@ class CacmIngestITCase {
         }
         IngestHarness.produce(KAFKA, topic, records);
         Configuration conf = IngestHarness.conf(topic, "cacm", QDRANT.connection(), KAFKA);
-        conf.set(IngestOptions.BM25_AVG_LEN, 60.0);
+        conf.set(ModelOptions.BM25_AVG_LEN, 60.0);
         IngestHarness.runBounded(conf, QDRANT.connection(), 2);
 
         long expectedPoints = 0;

@@ -3,6 +3,8 @@ package io.fhs.jobs.ingest;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +31,9 @@ final class IngestHarness {
         c.set(IngestOptions.TOPIC, topic);
         c.set(IngestOptions.DEAD_LETTER_TOPIC, topic + "-dlq");
         c.set(IngestOptions.GROUP_ID, "test-" + topic);
-        c.set(IngestOptions.COLLECTION, collection);
-        c.set(IngestOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        c.set(IngestOptions.QDRANT_URL, "http://" + qdrant.host() + ":" + qdrant.grpcPort());
+        c.set(QdrantOptions.COLLECTION, collection);
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.set(QdrantOptions.URL, "http://" + qdrant.host() + ":" + qdrant.grpcPort());
         return c;
     }
 
@@ -95,20 +97,20 @@ final class IngestHarness {
             StreamExecutionEnvironment env,
             java.util.function.UnaryOperator<DataStream<KafkaRecord>> inject)
             throws Exception {
-        IngestJob.prepareCollection(conf);
+        CollectionLayout.prepare(conf);
         env.setParallelism(parallelism);
         // The production wiring: the job's own source, dead-letter sink and Qdrant sink.
         DataStream<KafkaRecord> records =
                 env.fromSource(
-                                IngestJob.kafkaSource(conf, true),
+                                IngestConnectors.kafkaSource(conf, true),
                                 WatermarkStrategy.noWatermarks(),
                                 "kafka")
                         .uid("kafka-source");
         IngestJob.build(
                 env,
                 inject.apply(records),
-                IngestJob.deadLetterSink(conf),
-                IngestJob.qdrantSinkWithDeadLetters(conf),
+                IngestConnectors.deadLetterSink(conf),
+                IngestConnectors.qdrantSinkWithDeadLetters(conf),
                 conf);
         env.execute("ingest-test");
     }

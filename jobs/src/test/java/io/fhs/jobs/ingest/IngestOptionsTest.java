@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhs.connectors.qdrant.CollectionSpec;
-import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.config.ConfigLoader;
+import io.fhs.jobs.options.EncodeOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,56 +22,57 @@ class IngestOptionsTest {
     @Test
     void theShippedConfigLoadsAndCommandLineOverridesWin() {
         Configuration c =
-                YamlConfig.load(
+                ConfigLoader.load(
                         CONF, Map.of("qdrant.collection", "cacm", "encode.max-wait", "20 ms"));
-        IngestOptions.validate(c);
+        IngestOptions.sanityCheck(c);
         assertThat(c.get(IngestOptions.TOPIC)).isEqualTo("documents");
-        assertThat(c.get(IngestOptions.COLLECTION)).isEqualTo("cacm");
-        assertThat(c.get(IngestOptions.ENCODE_MAX_WAIT)).isEqualTo(Duration.ofMillis(20));
-        assertThat(c.get(IngestOptions.BM25_AVG_LEN)).isEqualTo(100.0);
-        assertThat(c.get(IngestOptions.PAYLOAD_INDEXES)).isEmpty();
-        assertThat(c.get(IngestOptions.QUANTIZATION)).isEqualTo(CollectionSpec.Quantization.NONE);
+        assertThat(c.get(QdrantOptions.COLLECTION)).isEqualTo("cacm");
+        assertThat(c.get(EncodeOptions.MAX_WAIT)).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.get(ModelOptions.BM25_AVG_LEN)).isEqualTo(100.0);
+        assertThat(c.get(QdrantOptions.PAYLOAD_INDEXES)).isEmpty();
+        assertThat(c.get(QdrantOptions.SERVER_QUANTIZATION))
+                .isEqualTo(CollectionSpec.Quantization.NONE);
     }
 
     @Test
     void badValuesFailEarlyNamingTheOption(@TempDir Path tmp) throws Exception {
-        Configuration c = YamlConfig.load(null, Map.of("encode.batch-size", "0"));
-        assertThatThrownBy(() -> IngestOptions.validate(c))
+        Configuration c = ConfigLoader.load(null, Map.of("encode.batch-size", "0"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(c))
                 .hasMessage("encode.batch-size must be >= 1, got 0");
         Configuration small =
-                YamlConfig.load(
+                ConfigLoader.load(
                         null,
                         Map.of(
                                 "encode.workers", "2",
                                 "encode.batch-size", "256",
                                 "encode.capacity", "300"));
-        assertThatThrownBy(() -> IngestOptions.validate(small))
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(small))
                 .hasMessage(
                         "encode.capacity must be >= encode.workers x encode.batch-size = 512, got"
                                 + " 300: with fewer chunks in flight, no worker ever gets a full"
                                 + " batch");
-        Configuration d = YamlConfig.load(null, Map.of("encode.timeout", "0 s"));
-        assertThatThrownBy(() -> IngestOptions.validate(d))
+        Configuration d = ConfigLoader.load(null, Map.of("encode.timeout", "0 s"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(d))
                 .hasMessageContaining("encode.timeout must be a positive duration");
         Path nested = tmp.resolve("bad.yaml");
         Files.writeString(nested, "qdrant:\n  url: x\n");
-        assertThatThrownBy(() -> YamlConfig.load(nested, Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(nested, Map.of()))
                 .hasMessageContaining("option qdrant must have a plain value");
-        assertThatThrownBy(() -> YamlConfig.load(tmp.resolve("missing.yaml"), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(tmp.resolve("missing.yaml"), Map.of()))
                 .hasMessageContaining("missing.yaml does not exist");
     }
 
     @Test
     void theCollectionFollowsModelAndOptions() {
         Configuration c =
-                YamlConfig.load(
+                ConfigLoader.load(
                         null,
                         Map.of(
                                 "qdrant.collection", "docs",
                                 "qdrant.quantization", "SCALAR",
                                 "qdrant.on-disk", "true",
                                 "qdrant.payload-indexes", "metadata.lang;metadata.source"));
-        CollectionSpec spec = IngestJob.collectionSpec(c);
+        CollectionSpec spec = CollectionLayout.spec(c);
         assertThat(spec.name()).isEqualTo("docs");
         assertThat(spec.dimension()).isEqualTo(384);
         assertThat(spec.distance()).isEqualTo(CollectionSpec.Distance.COSINE);
@@ -77,42 +81,42 @@ class IngestOptionsTest {
         assertThat(spec.sparseIdf()).as("BM25 needs Qdrant's IDF").isTrue();
         assertThat(spec.keywordIndexes()).containsExactly("metadata.lang", "metadata.source");
         CollectionSpec dense =
-                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("model.sparse", "none")));
+                CollectionLayout.spec(ConfigLoader.load(null, Map.of("model.sparse", "none")));
         assertThat(dense.hasSparse()).isFalse();
     }
 
     @Test
     void clientSideQuantizationPicksTypeAndDistance() {
         CollectionSpec int8 =
-                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("quantization", "int8")));
+                CollectionLayout.spec(ConfigLoader.load(null, Map.of("quantization", "int8")));
         assertThat(int8.datatype()).isEqualTo(CollectionSpec.Datatype.UINT8);
         assertThat(int8.distance()).isEqualTo(CollectionSpec.Distance.EUCLID);
         assertThat(int8.quantization()).isEqualTo(CollectionSpec.Quantization.NONE);
         CollectionSpec binary =
-                IngestJob.collectionSpec(YamlConfig.load(null, Map.of("quantization", "binary")));
+                CollectionLayout.spec(ConfigLoader.load(null, Map.of("quantization", "binary")));
         assertThat(binary.datatype()).isEqualTo(CollectionSpec.Datatype.FLOAT16);
         assertThat(binary.distance()).isEqualTo(CollectionSpec.Distance.DOT);
         assertThat(binary.quantization()).isEqualTo(CollectionSpec.Quantization.BINARY);
         Configuration clash =
-                YamlConfig.load(
+                ConfigLoader.load(
                         null, Map.of("quantization", "binary", "qdrant.quantization", "SCALAR"));
-        assertThatThrownBy(() -> IngestOptions.validate(clash))
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(clash))
                 .hasMessageContaining(
                         "qdrant.quantization SCALAR cannot index quantization BINARY");
         Configuration samples =
-                YamlConfig.load(null, Map.of("quantization.calibration-samples", "0"));
-        assertThatThrownBy(() -> IngestOptions.validate(samples))
+                ConfigLoader.load(null, Map.of("quantization.calibration-samples", "0"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(samples))
                 .hasMessage("quantization.calibration-samples must be >= 1, got 0");
     }
 
     @Test
     void theSinkRetryTimeIsShippedAndMustNotBeNegative() {
-        assertThat(YamlConfig.load(CONF, Map.of()).get(IngestOptions.WRITE_MAX_RETRY_TIME))
+        assertThat(ConfigLoader.load(CONF, Map.of()).get(QdrantOptions.WRITE_MAX_RETRY_TIME))
                 .isEqualTo(Duration.ofMinutes(1));
         // Flink parses no negative duration from text; code can still set one.
         Configuration negative = new Configuration();
-        negative.set(IngestOptions.WRITE_MAX_RETRY_TIME, Duration.ofSeconds(-1));
-        assertThatThrownBy(() -> IngestOptions.validate(negative))
+        negative.set(QdrantOptions.WRITE_MAX_RETRY_TIME, Duration.ofSeconds(-1));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(negative))
                 .hasMessage("qdrant.write.max-retry-time must not be negative, got PT-1S");
     }
 }

@@ -160,22 +160,22 @@ class QuantizedIngestITCase {
         fromFile.write(file);
         Configuration conf = conf("cacm-int8-file", "int8");
         conf.setString(IngestOptions.CALIBRATION_FILE.key(), file.toString());
-        assertThat(IngestJob.prepareCollection(conf)).isEqualTo(VectorQuantization.int8(fromFile));
+        assertThat(CollectionLayout.prepare(conf)).isEqualTo(VectorQuantization.int8(fromFile));
         // Preparing again (a restart) finds the same ranges without calibrating anew.
-        assertThat(IngestJob.prepareCollection(conf, List::of))
+        assertThat(CollectionLayout.prepare(conf, List::of))
                 .isEqualTo(VectorQuantization.int8(fromFile));
 
         Path other = tmp.resolve("other.json");
         new Int8Calibration(filled(384, -0.3f), filled(384, 0.5f / 255f)).write(other);
         conf.setString(IngestOptions.CALIBRATION_FILE.key(), other.toString());
-        assertThatThrownBy(() -> IngestJob.prepareCollection(conf))
+        assertThatThrownBy(() -> CollectionLayout.prepare(conf))
                 .isInstanceOf(CalibrationException.class)
                 .hasMessageContaining("differs from the ranges collection cacm-int8-file");
 
         Configuration none = conf("cacm-empty", "int8");
         none.set(IngestOptions.TOPIC, "no-such-documents");
         none.set(IngestOptions.CALIBRATION_TIMEOUT, java.time.Duration.ofSeconds(2));
-        assertThatThrownBy(() -> IngestJob.prepareCollection(none))
+        assertThatThrownBy(() -> CollectionLayout.prepare(none))
                 .hasMessageContaining("needs calibration documents, but none arrived");
     }
 

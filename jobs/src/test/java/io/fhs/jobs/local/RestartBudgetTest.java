@@ -3,7 +3,7 @@ package io.fhs.jobs.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.config.ConfigLoader;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -52,7 +52,7 @@ class RestartBudgetTest {
     void theShippedConfigsGiveThreeAttempts() {
         for (String file : new String[] {"ingest.yaml", "query.yaml"}) {
             Path path = Path.of(System.getProperty("fhs.root", ".."), "conf", file);
-            assertThat(RestartBudget.of(YamlConfig.load(path, Map.of()), true))
+            assertThat(RestartBudget.of(ConfigLoader.load(path, Map.of()), true))
                     .as(file)
                     .isEqualTo(new RestartBudget("exponential-delay", 3));
         }

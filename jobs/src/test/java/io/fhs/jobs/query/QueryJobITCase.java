@@ -13,7 +13,9 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
-import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
@@ -77,9 +79,9 @@ class QueryJobITCase {
 
     static Configuration base(String topic) {
         Configuration c = new Configuration();
-        c.set(IngestOptions.COLLECTION, COLLECTION);
-        c.set(IngestOptions.QDRANT_URL, "http://127.0.0.1:" + QDRANT.connection().grpcPort());
-        c.set(IngestOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        c.set(QdrantOptions.COLLECTION, COLLECTION);
+        c.set(QdrantOptions.URL, "http://127.0.0.1:" + QDRANT.connection().grpcPort());
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         c.set(QueryOptions.TOPIC, topic);
         c.set(QueryOptions.RESULTS_TOPIC, topic + "-results");
         c.set(QueryOptions.GROUP_ID, "test-" + topic);
@@ -193,7 +195,7 @@ class QueryJobITCase {
     void rerankingScoresTheCandidatesWithTheCrossEncoderAndFiltersApply() throws Exception {
         Configuration conf = base("rerank-queries");
         conf.set(
-                QueryOptions.RERANK_MODEL,
+                ModelOptions.RERANK,
                 Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder")
                         .toString());
         conf.set(QueryOptions.RERANK_TOP_N, 8);
@@ -292,7 +294,7 @@ class QueryJobITCase {
             longDocs.add(new TextRecord("LONG-" + d, "Long " + d, text.toString()));
         }
         Configuration conf = base("unused");
-        conf.set(IngestOptions.COLLECTION, "long-docs");
+        conf.set(QdrantOptions.COLLECTION, "long-docs");
         try (EvalRunner runner = new EvalRunner(conf)) {
             assertThat(runner.ingest(longDocs, -1, ProgressLine.off())).isGreaterThan(24);
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ class QueryOptionsTest {
 
     @Test
     void theShippedConfigGivesTheDocumentedDefaults() {
-        Configuration c = YamlConfig.load(CONF.resolve("query.yaml"), Map.of());
+        Configuration c = ConfigLoader.load(CONF.resolve("query.yaml"), Map.of());
         QuerySettings s = QuerySettings.from(c, VectorQuantization.none());
         assertThat(s.collection()).isEqualTo("documents");
         assertThat(s.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
@@ -77,19 +77,19 @@ class QueryOptionsTest {
                         "query.sparse-weight=-1",
                                 "query.sparse-weight must be a finite weight >= 0, got -1.0");
         Configuration clientDbsf =
-                YamlConfig.load(
+                ConfigLoader.load(
                         null, Map.of("query.client-fusion", "true", "query.fusion", "DBSF"));
         assertThatThrownBy(() -> QuerySettings.from(clientDbsf, VectorQuantization.none()))
                 .hasMessage("query.client-fusion fuses by RRF; query.fusion is DBSF");
         cases.forEach(
                 (override, message) -> {
                     String[] kv = override.split("=", 2);
-                    Configuration c = YamlConfig.load(null, Map.of(kv[0], kv[1]));
+                    Configuration c = ConfigLoader.load(null, Map.of(kv[0], kv[1]));
                     assertThatThrownBy(() -> QuerySettings.from(c, VectorQuantization.none()))
                             .as(override)
                             .hasMessage(message);
                 });
-        Configuration dbsf = YamlConfig.load(null, Map.of("query.fusion", "DBSF"));
+        Configuration dbsf = ConfigLoader.load(null, Map.of("query.fusion", "DBSF"));
         assertThatThrownBy(
                         () ->
                                 QuerySettings.from(
@@ -104,7 +104,7 @@ class QueryOptionsTest {
 
     @Test
     void exactSearchAndClientFusionReachTheRequests() {
-        Configuration c = YamlConfig.load(null, Map.of("query.exact", "true"));
+        Configuration c = ConfigLoader.load(null, Map.of("query.exact", "true"));
         QuerySettings exact = QuerySettings.from(c, VectorQuantization.none());
         assertThat(exact.fusesOnClient()).isFalse();
         Query q = new Query("q", "t", 10, Map.of(), SearchRequest.Mode.HYBRID, false, 0L);

@@ -3,7 +3,7 @@ package io.fhs.jobs.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.config.YamlConfig;
+import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.rerank.CrossEncoder;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class RerankStageTest {
     @Test
     void theTopNAreReorderedByTheCrossEncoderAndTheRestFollowInSearchOrder() {
         Configuration c =
-                YamlConfig.load(
+                ConfigLoader.load(
                         null, Map.of("model.rerank", MODEL.toString(), "query.rerank-top-n", "4"));
         List<QueryResult.Hit> hits = new ArrayList<>();
         for (int i = 0; i < TEXTS.size(); i++) {

@@ -13,8 +13,12 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.connectors.testing.SecureKafkaBroker;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.Connectivity;
+import io.fhs.jobs.options.KafkaOptions;
+import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
 import io.qdrant.client.QdrantClient;
@@ -96,7 +100,7 @@ class SecuredPipelineITCase {
             p.store(out, null);
         }
         Configuration c = new Configuration();
-        c.set(IngestOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
+        c.set(KafkaOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
         KAFKA.securitySettings().forEach((k, v) -> c.setString(KafkaProperties.PREFIX + k, v));
         c.setString(KafkaProperties.PREFIX + "config.providers", "file");
         c.setString(
@@ -105,14 +109,15 @@ class SecuredPipelineITCase {
         c.setString(
                 KafkaProperties.PREFIX + "sasl.jaas.config",
                 "${file:" + jaas + ":sasl.jaas.config}");
-        c.set(IngestOptions.QDRANT_URL, QDRANT.url());
-        c.set(IngestOptions.QDRANT_CA_FILE, QDRANT.certificates().cert().toString());
-        c.set(IngestOptions.QDRANT_API_KEY_FILE, apiKeyFile);
+        c.set(QdrantOptions.URL, QDRANT.url());
+        c.set(QdrantOptions.CA_FILE, QDRANT.certificates().cert().toString());
+        c.set(QdrantOptions.API_KEY_FILE, apiKeyFile);
         c.set(IngestOptions.TOPIC, name);
         c.set(IngestOptions.DEAD_LETTER_TOPIC, name + "-dlq");
         c.set(IngestOptions.GROUP_ID, name);
-        c.set(IngestOptions.COLLECTION, "secured");
+        c.set(QdrantOptions.COLLECTION, "secured");
         c.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        c.set(QueryOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         c.set(KafkaProperties.CHECK_TIMEOUT, Duration.ofSeconds(20));
         c.set(QueryOptions.TOPIC, name + "-queries");
         c.set(QueryOptions.RESULTS_TOPIC, name + "-results");
@@ -136,14 +141,14 @@ class SecuredPipelineITCase {
         records.add(record("docs", "bad-1", "{not json"));
         produce(conf, records);
 
-        IngestJob.checkConnections(conf);
-        IngestJob.prepareCollection(conf);
+        Connectivity.check(conf);
+        CollectionLayout.prepare(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         IngestJob.buildFromKafka(env, conf, true);
         env.execute("secured-ingest");
 
-        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             long points = QdrantCalls.call("count", () -> client.countAsync("secured", null, true));
             assertThat(points).isGreaterThanOrEqualTo(30);
         }
@@ -184,7 +189,7 @@ class SecuredPipelineITCase {
                         "not-" + KAFKA.password(),
                         secrets.resolve("qdrant-api-key").toString());
         long start = System.nanoTime();
-        assertThatThrownBy(() -> IngestJob.checkConnections(conf))
+        assertThatThrownBy(() -> Connectivity.check(conf))
                 .isInstanceOf(KafkaConnectionException.class)
                 .hasMessageStartingWith(
                         "Kafka at "
@@ -200,15 +205,15 @@ class SecuredPipelineITCase {
         Path wrongKey = Files.writeString(secrets.resolve("wrong-key"), "wrong-" + API_KEY);
         Configuration conf = conf("wrong-key", KAFKA.password(), wrongKey.toString());
         long start = System.nanoTime();
-        assertThatThrownBy(() -> IngestJob.checkConnections(conf))
+        assertThatThrownBy(() -> Connectivity.check(conf))
                 .isInstanceOf(QdrantException.class)
                 .hasMessageContaining("Qdrant at " + QDRANT.url() + " (api key set)")
                 .hasMessageContaining("rejected the API key")
                 .satisfies(e -> messages.add(trace(e)));
 
         Configuration wrongCa = good("wrong-ca");
-        wrongCa.set(IngestOptions.QDRANT_CA_FILE, KAFKA.certificates().cert().toString());
-        assertThatThrownBy(() -> IngestJob.checkConnections(wrongCa))
+        wrongCa.set(QdrantOptions.CA_FILE, KAFKA.certificates().cert().toString());
+        assertThatThrownBy(() -> Connectivity.check(wrongCa))
                 .isInstanceOf(QdrantException.class)
                 .hasMessageContaining("TLS handshake failed")
                 .satisfies(e -> messages.add(trace(e)));
@@ -263,7 +268,7 @@ class SecuredPipelineITCase {
             throws Exception {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(
-                        IngestJob.kafkaProperties(conf),
+                        KafkaOptions.properties(conf),
                         new ByteArraySerializer(),
                         new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> r : records) {
@@ -273,7 +278,7 @@ class SecuredPipelineITCase {
     }
 
     static List<String> readAll(Configuration conf, String topic, int expected) {
-        Properties c = IngestJob.kafkaProperties(conf);
+        Properties c = KafkaOptions.properties(conf);
         c.put("group.id", "reader-" + topic);
         c.put("auto.offset.reset", "earliest");
         List<String> values = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.fhs.jobs.ingest;
+package io.fhs.jobs.options;
 
 /** What a sparse vector describes: the whole document (on its first chunk) or each chunk. */
 public enum SparseScope {

@@ -1,0 +1,15 @@
+package io.fhs.jobs.config;
+
+/**
+ * A configuration that cannot run: a bad value, an unknown key, an unreadable file. An {@link
+ * IllegalArgumentException}, as the command line reports those with their message alone.
+ */
+public class ConfigException extends IllegalArgumentException {
+    public ConfigException(String message) {
+        super(message);
+    }
+
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

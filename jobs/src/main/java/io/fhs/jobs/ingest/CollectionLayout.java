@@ -1,0 +1,84 @@
+package io.fhs.jobs.ingest;
+
+import io.fhs.connectors.qdrant.CollectionBootstrap;
+import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.quantize.VectorQuantization;
+import io.fhs.operators.sparse.SparseEncoders;
+import io.qdrant.client.QdrantClient;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * The collection the ingest job writes: its vectors, distance, stored type and server-side index
+ * follow from the models and the options; {@link #prepare} creates or checks it before a job runs.
+ */
+public final class CollectionLayout {
+    private CollectionLayout() {}
+
+    /** The collection the job writes, from the models and options. */
+    public static CollectionSpec spec(Configuration conf) {
+        boolean hasSparse = ModelOptions.hasSparse(conf);
+        VectorQuantization.Mode stored = conf.get(IngestOptions.CLIENT_QUANTIZATION);
+        try (DenseEncoder dense = DenseEncoder.open(conf.get(ModelOptions.DENSE))) {
+            return new CollectionSpec(
+                    conf.get(QdrantOptions.COLLECTION),
+                    CollectionSpec.DEFAULT_DENSE_NAME,
+                    dense.dimension(),
+                    distance(stored, dense),
+                    datatype(stored),
+                    conf.get(QdrantOptions.ON_DISK),
+                    conf.get(QdrantOptions.HNSW_M),
+                    conf.get(QdrantOptions.HNSW_EF_CONSTRUCT),
+                    // Binary vectors are searched through Qdrant's binary quantization.
+                    stored == VectorQuantization.Mode.BINARY
+                            ? CollectionSpec.Quantization.BINARY
+                            : conf.get(QdrantOptions.SERVER_QUANTIZATION),
+                    conf.get(QdrantOptions.SERVER_QUANTIZATION_ALWAYS_RAM),
+                    hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
+                    hasSparse
+                            && SparseEncoders.BM25.equalsIgnoreCase(conf.get(ModelOptions.SPARSE)),
+                    conf.get(QdrantOptions.PAYLOAD_INDEXES));
+        }
+    }
+
+    /**
+     * Creates or checks the collection and settles its quantization (int8 calibrates on the first
+     * documents of the topic); call once before the job starts.
+     */
+    public static VectorQuantization prepare(Configuration conf) {
+        return prepare(conf, () -> CalibrationSample.fromTopic(conf));
+    }
+
+    /** As {@link #prepare(Configuration)}, with int8 calibration texts from elsewhere. */
+    public static VectorQuantization prepare(
+            Configuration conf, Supplier<List<String>> calibrationTexts) {
+        IngestOptions.sanityCheck(conf);
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
+            CollectionBootstrap.ensure(client, spec(conf));
+            return QuantizationSetup.prepare(client, conf, calibrationTexts);
+        }
+    }
+
+    private static CollectionSpec.Distance distance(
+            VectorQuantization.Mode stored, DenseEncoder dense) {
+        return switch (stored) {
+            case NONE -> CollectionSpec.Distance.forSimilarity(dense.similarity().stName());
+            // The per-dimension shift of int8 codes breaks dot products, not distances.
+            case INT8 -> CollectionSpec.Distance.EUCLID;
+            // Float query . (+-1): sentence-transformers' rescoring of binary embeddings.
+            case BINARY -> CollectionSpec.Distance.DOT;
+        };
+    }
+
+    private static CollectionSpec.Datatype datatype(VectorQuantization.Mode stored) {
+        return switch (stored) {
+            case NONE -> CollectionSpec.Datatype.FLOAT32;
+            case INT8 -> CollectionSpec.Datatype.UINT8;
+            case BINARY -> CollectionSpec.Datatype.FLOAT16;
+        };
+    }
+}

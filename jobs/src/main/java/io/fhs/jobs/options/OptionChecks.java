@@ -1,0 +1,56 @@
+package io.fhs.jobs.options;
+
+import io.fhs.jobs.config.ConfigException;
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/** The checks the option classes' {@code sanityCheck}s share; each message names the option. */
+public final class OptionChecks {
+    private OptionChecks() {}
+
+    public static void atLeast(Configuration c, ConfigOption<Integer> option, int min) {
+        if (c.get(option) < min) {
+            throw new ConfigException(
+                    option.key() + " must be >= " + min + ", got " + c.get(option));
+        }
+    }
+
+    public static void positive(Configuration c, ConfigOption<Integer> option) {
+        atLeast(c, option, 1);
+    }
+
+    public static void atMost(
+            Configuration c, ConfigOption<Integer> option, int max, String because) {
+        if (c.get(option) > max) {
+            throw new ConfigException(
+                    option.key()
+                            + " must be <= "
+                            + max
+                            + " ("
+                            + because
+                            + "), got "
+                            + c.get(option));
+        }
+    }
+
+    public static void positiveDuration(Configuration c, ConfigOption<Duration> option) {
+        Duration d = c.get(option);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(option.key() + " must be a positive duration, got " + d);
+        }
+    }
+
+    public static void notNegative(Configuration c, ConfigOption<Duration> option) {
+        if (c.get(option).isNegative()) {
+            throw new ConfigException(option.key() + " must not be negative, got " + c.get(option));
+        }
+    }
+
+    public static void notBlank(Configuration c, ConfigOption<String> option) {
+        String v = c.get(option);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException(option.key() + " must not be blank");
+        }
+    }
+}
