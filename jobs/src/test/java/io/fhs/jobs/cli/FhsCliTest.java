@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -172,5 +173,42 @@ class FhsCliTest {
                 .contains("Unmatched argument at index 0: 'NOSUCH'")
                 .contains("Did you mean");
         assertThat(run.out()).doesNotContain("Commands:");
+    }
+
+    /** One --config/-D for every command that takes options, not a copy per command. */
+    @Test
+    void everyCommandThatTakesOptionsHasTheConfigMixin() {
+        CommandLine cli = Fhs.commandLine();
+        CommandLine bench = cli.getSubcommands().get("bench");
+        List<CommandLine> configured =
+                List.of(
+                        cli.getSubcommands().get("ingest"),
+                        cli.getSubcommands().get("query"),
+                        cli.getSubcommands().get("search"),
+                        cli.getSubcommands().get("serve"),
+                        cli.getSubcommands().get("eval"),
+                        bench.getSubcommands().get("ingest"),
+                        bench.getSubcommands().get("query"));
+        for (CommandLine c : configured) {
+            assertThat(c.getCommandSpec().mixins()).as(c.getCommandName()).containsKey("options");
+            assertThat(c.getCommandSpec().mixins().get("options").userObject())
+                    .as(c.getCommandName())
+                    .isInstanceOf(ConfigMixin.class);
+        }
+    }
+
+    @Test
+    void aMistypedOptionFailsBeforeAnythingConnects() {
+        String conf =
+                Path.of(System.getProperty("fhs.root", ".."), "conf", "query.yaml").toString();
+        for (String command : List.of("search", "ingest", "query")) {
+            Run run = run("", command, "--config", conf, "-D", "qdrant.colection=cacm");
+            assertThat(run.exitCode()).as(command).isEqualTo(2);
+            assertThat(run.err())
+                    .as(command)
+                    .contains(
+                            "fhs: Unknown option 'qdrant.colection' in -D; the nearest known"
+                                    + " option is 'qdrant.collection'");
+        }
     }
 }
