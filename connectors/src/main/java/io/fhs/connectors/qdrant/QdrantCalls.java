@@ -2,39 +2,44 @@ package io.fhs.connectors.qdrant;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Blocking Qdrant calls with retries of transient failures, for code that may block (job set-up,
- * command-line tools, tests), never for task threads. Qdrant 1.16's gRPC server occasionally drops
- * a response stream under load ("INTERNAL: Encountered end-of-stream mid-frame"); a retry succeeds.
+ * Blocking Qdrant calls, retried by {@link RetryPolicy}, for code that may block (job set-up,
+ * command-line tools, tests), never for task threads.
  */
+@PublicEvolving
 public final class QdrantCalls {
-    public static final int ATTEMPTS = 5;
-
     private QdrantCalls() {}
 
+    /** {@code operation} under {@link RetryPolicy#SETUP}. */
     public static <T> T call(String what, Supplier<ListenableFuture<T>> operation) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return operation.get().get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new QdrantException("Interrupted while " + what, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (attempt >= ATTEMPTS || !QdrantErrors.isWorthRepeating(cause)) {
-                    throw new QdrantException(
-                            "Qdrant failed while " + what + ": " + QdrantErrors.describe(cause),
-                            cause);
-                }
-                try {
-                    Thread.sleep(100L << (attempt - 1));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new QdrantException("Interrupted while " + what, ie);
-                }
+        return call(RetryPolicy.SETUP, what, operation);
+    }
+
+    /**
+     * Runs {@code operation} and waits for it; throws {@link QdrantException} once the policy gives
+     * up. This thread waits anyway, so the retries' scheduler lives only as long as the call.
+     */
+    public static <T> T call(
+            RetryPolicy policy, String what, Supplier<ListenableFuture<T>> operation) {
+        ScheduledExecutorService scheduler = QdrantFutures.scheduler("qdrant-call-retry");
+        try {
+            return policy.retry(what, () -> QdrantFutures.toCompletable(operation.get()), scheduler)
+                    .get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QdrantException("Interrupted while " + what, e);
+        } catch (ExecutionException e) {
+            Throwable cause = RetryPolicy.unwrap(e);
+            if (cause instanceof RuntimeException r) {
+                throw r;
             }
+            throw new QdrantException("Qdrant failed while " + what, cause);
+        } finally {
+            scheduler.shutdownNow();
         }
     }
 }

@@ -2,10 +2,6 @@ package io.fhs.connectors.qdrant;
 
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QueryFactory;
 import io.qdrant.client.WithPayloadSelectorFactory;
@@ -16,24 +12,54 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Asynchronous dense, sparse and hybrid search through Qdrant's Query API. Hybrid search sends one
  * prefetch per vector and fuses them on the server with RRF (constant configurable) or DBSF. Never
- * blocks: results complete a {@link CompletableFuture} on the client's threads.
+ * blocks: results complete a {@link CompletableFuture} on the client's threads, and retries wait on
+ * a scheduler.
  */
+@PublicEvolving
 public final class QdrantSearcher implements AutoCloseable {
     private final QdrantClient client;
     private final String collection;
     private final String denseName;
     private final String sparseName;
+    private final RetryPolicy retryPolicy;
+    private final ScheduledExecutorService retries;
     private final boolean ownsClient;
+    private final boolean ownsRetries;
 
+    /** A searcher on a client the caller keeps, retrying on a scheduler of its own. */
     public QdrantSearcher(
             QdrantClient client, String collection, String denseName, String sparseName) {
-        this(client, collection, denseName, sparseName, false);
+        this(
+                client,
+                collection,
+                denseName,
+                sparseName,
+                RetryPolicy.SEARCH,
+                QdrantFutures.scheduler("qdrant-search-retry"),
+                false,
+                true);
+    }
+
+    /**
+     * A searcher on a client the caller keeps, retrying under {@code retryPolicy} on {@code
+     * retries}, a scheduler the caller owns (and shuts down).
+     */
+    public QdrantSearcher(
+            QdrantClient client,
+            String collection,
+            String denseName,
+            String sparseName,
+            RetryPolicy retryPolicy,
+            ScheduledExecutorService retries) {
+        this(client, collection, denseName, sparseName, retryPolicy, retries, false, false);
     }
 
     private QdrantSearcher(
@@ -41,53 +67,56 @@ public final class QdrantSearcher implements AutoCloseable {
             String collection,
             String denseName,
             String sparseName,
-            boolean owns) {
+            RetryPolicy retryPolicy,
+            ScheduledExecutorService retries,
+            boolean ownsClient,
+            boolean ownsRetries) {
         this.client = client;
         this.collection = collection;
         this.denseName = denseName;
         this.sparseName = sparseName;
-        this.ownsClient = owns;
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.ownsClient = ownsClient;
+        this.ownsRetries = ownsRetries;
     }
 
-    /** A searcher with its own client, closed with it. */
+    /** A searcher with its own client and retry scheduler, closed with it. */
     public static QdrantSearcher open(QdrantConnection connection, CollectionSpec spec) {
         return new QdrantSearcher(
-                connection.open(), spec.name(), spec.denseName(), spec.sparseName(), true);
+                connection.open(),
+                spec.name(),
+                spec.denseName(),
+                spec.sparseName(),
+                RetryPolicy.SEARCH,
+                QdrantFutures.scheduler("qdrant-search-retry"),
+                true,
+                true);
     }
 
     /**
-     * Runs a search. Transient failures (server unavailable, dropped streams) are retried up to
-     * {@link #MAX_ATTEMPTS} times with a short backoff; permanent ones fail at once with Qdrant's
-     * message.
+     * Runs a search. What {@link QdrantErrors} deems worth repeating (server unavailable, dropped
+     * streams) is retried under the searcher's {@link RetryPolicy}; anything else fails at once
+     * with Qdrant's message.
      */
     public CompletableFuture<List<SearchHit>> search(SearchRequest request) {
-        return attempt(query(request), 1);
+        return search(request, retryPolicy.streak());
     }
 
-    /** Attempts per search, the first included. */
-    public static final int MAX_ATTEMPTS = 4;
-
-    private CompletableFuture<List<SearchHit>> attempt(Points.QueryPoints query, int attempt) {
-        return toCompletable(client.queryAsync(query))
-                .handle(
-                        (hits, error) -> {
-                            if (error == null) {
-                                return CompletableFuture.completedFuture(hits);
-                            }
-                            if (attempt < MAX_ATTEMPTS && QdrantErrors.isWorthRepeating(error)) {
-                                long backoff = 50L << (attempt - 1);
-                                return CompletableFuture.supplyAsync(
-                                                () -> attempt,
-                                                CompletableFuture.delayedExecutor(
-                                                        backoff, TimeUnit.MILLISECONDS))
-                                        .thenCompose(n -> attempt(query, n + 1));
-                            }
-                            return CompletableFuture.<List<SearchHit>>failedFuture(
-                                    new QdrantException(
-                                            "Qdrant search failed: " + QdrantErrors.describe(error),
-                                            error));
-                        })
-                .thenCompose(f -> f);
+    /**
+     * As {@link #search(SearchRequest)}, counting failures in {@code streak}: a caller with its own
+     * deadline reads the last failure from it, and stops it once it has answered.
+     */
+    public CompletableFuture<List<SearchHit>> search(
+            SearchRequest request, RetryPolicy.Streak streak) {
+        Points.QueryPoints query = query(request);
+        return retryPolicy.retry(
+                "searching " + collection,
+                () ->
+                        QdrantFutures.toCompletable(client.queryAsync(query))
+                                .thenApply(QdrantSearcher::hits),
+                retries,
+                streak);
     }
 
     Points.QueryPoints query(SearchRequest r) {
@@ -181,32 +210,12 @@ public final class QdrantSearcher implements AutoCloseable {
         return p.build();
     }
 
-    private static CompletableFuture<List<SearchHit>> toCompletable(
-            ListenableFuture<List<Points.ScoredPoint>> future) {
-        CompletableFuture<List<SearchHit>> result = new CompletableFuture<>();
-        Futures.addCallback(
-                future,
-                new FutureCallback<>() {
-                    @Override
-                    public void onSuccess(List<Points.ScoredPoint> points) {
-                        List<SearchHit> hits = new ArrayList<>(points.size());
-                        for (Points.ScoredPoint p : points) {
-                            hits.add(
-                                    new SearchHit(
-                                            id(p.getId()),
-                                            p.getScore(),
-                                            payload(p.getPayloadMap())));
-                        }
-                        result.complete(hits);
-                    }
-
-                    @Override
-                    public void onFailure(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-                },
-                MoreExecutors.directExecutor());
-        return result;
+    private static List<SearchHit> hits(List<Points.ScoredPoint> points) {
+        List<SearchHit> hits = new ArrayList<>(points.size());
+        for (Points.ScoredPoint p : points) {
+            hits.add(new SearchHit(id(p.getId()), p.getScore(), payload(p.getPayloadMap())));
+        }
+        return hits;
     }
 
     static String id(Common.PointId id) {
@@ -242,8 +251,14 @@ public final class QdrantSearcher implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsClient) {
-            client.close();
+        try {
+            if (ownsRetries) {
+                retries.shutdownNow();
+            }
+        } finally {
+            if (ownsClient) {
+                client.close();
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package io.fhs.connectors.qdrant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.AsyncSinkBase;
@@ -21,10 +22,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <p>Keep {@code maxInFlightRequests} at 1 when the same document can be written twice in quick
  * succession (an update after a delete): concurrent requests may then land in either order.
  */
+@PublicEvolving
 public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
     private static final long serialVersionUID = 1L;
 
-    private final QdrantConnection connection;
+    private final QdrantWriteClient.Provider clientProvider;
     private final String collection;
     private final String denseName;
     private final String sparseName;
@@ -39,7 +41,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
             long maxBatchSizeInBytes,
             long maxTimeInBufferMs,
             long maxRecordSizeInBytes,
-            QdrantConnection connection,
+            QdrantWriteClient.Provider clientProvider,
             String collection,
             String denseName,
             String sparseName,
@@ -53,7 +55,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 maxBatchSizeInBytes,
                 maxTimeInBufferMs,
                 maxRecordSizeInBytes);
-        this.connection = Objects.requireNonNull(connection, "connection");
+        this.clientProvider = Objects.requireNonNull(clientProvider, "clientProvider");
         this.collection = Objects.requireNonNull(collection, "collection");
         this.denseName = denseName;
         this.sparseName = sparseName;
@@ -88,7 +90,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 context,
                 config,
                 state,
-                connection,
+                clientProvider,
                 collection,
                 denseName,
                 sparseName,

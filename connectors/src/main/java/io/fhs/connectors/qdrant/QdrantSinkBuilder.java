@@ -1,8 +1,10 @@
 package io.fhs.connectors.qdrant;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 
 /** Builds a {@link QdrantSink}; every limit has a {@code DEFAULT_*}. */
+@PublicEvolving
 public class QdrantSinkBuilder<InputT> {
     public static final int DEFAULT_MAX_BATCH_SIZE = 256;
     public static final int DEFAULT_MAX_IN_FLIGHT_REQUESTS = 1;
@@ -12,7 +14,7 @@ public class QdrantSinkBuilder<InputT> {
     public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 4L * 1024 * 1024;
 
     private ElementConverter<InputT, QdrantWrite> converter;
-    private QdrantConnection connection;
+    private QdrantWriteClient.Provider clientProvider;
     private String collection;
     private String denseName = CollectionSpec.DEFAULT_DENSE_NAME;
     private String sparseName = CollectionSpec.DEFAULT_SPARSE_NAME;
@@ -33,8 +35,18 @@ public class QdrantSinkBuilder<InputT> {
         return this;
     }
 
+    /** The Qdrant server to write to: each writer opens its own client on it. */
     public QdrantSinkBuilder<InputT> setConnection(QdrantConnection connection) {
-        this.connection = connection;
+        this.clientProvider = connection == null ? null : QdrantWriteClient.grpc(connection);
+        return this;
+    }
+
+    /**
+     * Where each writer gets its client from, instead of {@link #setConnection} (which sets a
+     * provider of real clients): a test's stand-in for the server, say.
+     */
+    public QdrantSinkBuilder<InputT> setClientProvider(QdrantWriteClient.Provider provider) {
+        this.clientProvider = provider;
         return this;
     }
 
@@ -98,7 +110,7 @@ public class QdrantSinkBuilder<InputT> {
             throw new IllegalArgumentException(
                     "QdrantSink needs an element converter (setElementConverter)");
         }
-        if (connection == null) {
+        if (clientProvider == null) {
             throw new IllegalArgumentException("QdrantSink needs a connection (setConnection)");
         }
         if (collection == null || collection.isBlank()) {
@@ -113,7 +125,7 @@ public class QdrantSinkBuilder<InputT> {
                 maxBatchSizeInBytes,
                 maxTimeInBufferMs,
                 maxRecordSizeInBytes,
-                connection,
+                clientProvider,
                 collection,
                 denseName,
                 sparseName,

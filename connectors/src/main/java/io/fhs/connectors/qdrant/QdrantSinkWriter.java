@@ -1,20 +1,17 @@
 package io.fhs.connectors.qdrant;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.fhs.connectors.qdrant.RejectedWriteHandler.RejectedWrite;
-import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
@@ -35,17 +32,22 @@ import org.slf4j.LoggerFactory;
  * writes stand alone, and each of those (after one immediate repeat) goes to the {@link
  * RejectedWriteHandler}, while the others are written. Without a handler, a refused write fails the
  * job with Qdrant's message.
+ *
+ * <p>The writer's Qdrant client comes from a {@link QdrantWriteClient.Provider}, so tests can give
+ * it one that stands in for the server.
  */
+@Internal
 class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private static final int FRESHNESS_WINDOW = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(QdrantSinkWriter.class);
 
-    private final QdrantConnection connection;
+    private final QdrantWriteClient.Provider clientProvider;
     private final String collection;
     private final String denseName;
     private final String sparseName;
-    private final RetryPolicy retryPolicy;
-    private final QdrantClient client;
+    // Consecutive transient failures, across batches: the policy bounds how long they may last.
+    private final RetryPolicy.Streak failures;
+    private final QdrantWriteClient client;
     private final RejectedWriteHandler.Session rejects;
     private final ScheduledExecutorService retries;
     private final Counter pointsWritten;
@@ -57,36 +59,26 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final Histogram freshness;
     private volatile long lastWriteMillis;
 
-    // A streak of consecutive transient failures: its start bounds how long we keep retrying.
-    private int failures;
-    private long firstFailureNanos;
-
     QdrantSinkWriter(
             ElementConverter<InputT, QdrantWrite> converter,
             WriterInitContext context,
             AsyncSinkWriterConfiguration configuration,
             Collection<BufferedRequestState<QdrantWrite>> state,
-            QdrantConnection connection,
+            QdrantWriteClient.Provider clientProvider,
             String collection,
             String denseName,
             String sparseName,
             RetryPolicy retryPolicy,
             RejectedWriteHandler rejectedWriteHandler) {
         super(converter, context, configuration, state);
-        this.connection = connection;
+        this.clientProvider = clientProvider;
         this.collection = collection;
         this.denseName = denseName;
         this.sparseName = sparseName;
-        this.retryPolicy = retryPolicy;
-        this.client = connection.open();
+        this.failures = retryPolicy.streak();
+        this.client = clientProvider.open();
         this.rejects = rejectedWriteHandler == null ? null : rejectedWriteHandler.open();
-        this.retries =
-                Executors.newSingleThreadScheduledExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "qdrant-sink-retry-" + collection);
-                            t.setDaemon(true);
-                            return t;
-                        });
+        this.retries = QdrantFutures.scheduler("qdrant-sink-retry-" + collection);
         var metrics = context.metricGroup().addGroup("qdrant");
         this.pointsWritten = metrics.counter("pointsWritten");
         this.deletes = metrics.counter("deletes");
@@ -123,7 +115,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
                 return;
             }
             long start = System.nanoTime();
-            ListenableFuture<Points.UpdateResult> future;
+            CompletableFuture<Points.UpdateResult> future;
             try {
                 future = send(segment);
             } catch (RuntimeException e) {
@@ -132,21 +124,15 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
                 refused(segment, e.getMessage(), e);
                 return;
             }
-            Futures.addCallback(
-                    future,
-                    new FutureCallback<>() {
-                        @Override
-                        public void onSuccess(Points.UpdateResult result) {
+            future.whenComplete(
+                    (result, error) -> {
+                        if (error == null) {
                             lastWriteMillis = (System.nanoTime() - start) / 1_000_000;
                             written(segment);
+                        } else {
+                            failed(segment, RetryPolicy.unwrap(error));
                         }
-
-                        @Override
-                        public void onFailure(Throwable t) {
-                            failed(segment, t);
-                        }
-                    },
-                    MoreExecutors.directExecutor());
+                    });
         }
 
         private void written(QdrantRequests.Segment segment) {
@@ -162,9 +148,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             } else {
                 deletes.inc();
             }
-            synchronized (QdrantSinkWriter.this) {
-                failures = 0;
-            }
+            failures.succeeded();
             next();
         }
 
@@ -239,50 +223,47 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         private void retryLater(Throwable t) {
             List<QdrantWrite> remaining = new ArrayList<>();
             todo.forEach(s -> remaining.addAll(s.writes()));
-            String reason = QdrantErrors.describe(t);
-            int attempt;
-            long streakMillis;
-            synchronized (QdrantSinkWriter.this) {
-                if (failures++ == 0) {
-                    firstFailureNanos = System.nanoTime();
-                }
-                attempt = failures;
-                streakMillis = (System.nanoTime() - firstFailureNanos) / 1_000_000;
-            }
-            if (streakMillis > retryPolicy.maxRetryTime().toMillis()) {
+            long delay = failures.failed(t);
+            if (delay < 0) {
                 handler.completeExceptionally(
                         new QdrantException(
                                 "Qdrant at "
-                                        + connection
+                                        + clientProvider
                                         + " kept failing for "
-                                        + streakMillis
-                                        + " ms: "
-                                        + reason,
+                                        + failures.elapsedMillis()
+                                        + " ms ("
+                                        + failures.failures()
+                                        + " attempts): "
+                                        + QdrantErrors.describe(t),
                                 t));
                 return;
             }
-            long delay = retryPolicy.backoffMillis(attempt);
             LOG.warn(
                     "Qdrant write of {} entries failed ({}); retry {} in {} ms",
                     remaining.size(),
-                    reason,
-                    attempt,
+                    QdrantErrors.describe(t),
+                    failures.failures(),
                     delay);
             retriedRequests.inc();
-            retries.schedule(
-                    () -> handler.retryForEntries(remaining), delay, TimeUnit.MILLISECONDS);
+            try {
+                retries.schedule(
+                        () -> handler.retryForEntries(remaining), delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                handler.completeExceptionally(
+                        new QdrantException("The Qdrant sink writer is closing", t));
+            }
         }
     }
 
-    private ListenableFuture<Points.UpdateResult> send(QdrantRequests.Segment segment) {
+    private CompletableFuture<Points.UpdateResult> send(QdrantRequests.Segment segment) {
         if (segment.upsert()) {
-            return client.upsertAsync(
+            return client.upsert(
                     QdrantRequests.upsert(collection, denseName, sparseName, segment.writes()));
         }
         QdrantWrite write = segment.writes().get(0);
         return write.kind() == QdrantWrite.Kind.SET_PAYLOAD
-                ? client.setPayloadAsync(QdrantRequests.setPayload(collection, write), null)
-                : client.deleteAsync(QdrantRequests.delete(collection, write));
+                ? client.setPayload(QdrantRequests.setPayload(collection, write))
+                : client.delete(QdrantRequests.delete(collection, write));
     }
 
     @Override

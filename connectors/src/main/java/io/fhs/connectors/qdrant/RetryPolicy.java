@@ -2,16 +2,57 @@ package io.fhs.connectors.qdrant;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Exponential backoff for transient Qdrant failures, bounded by the total time a streak of failures
- * may last (a Qdrant restart takes seconds; an outage longer than the bound fails the job so that
- * it restarts from its last checkpoint instead of hanging).
+ * The one retry policy of every Qdrant call (sink writes, searches, set-up calls): exponential
+ * backoff, bounded by a number of attempts and by the time a streak of failures may last. What is
+ * worth retrying is {@link QdrantErrors}' call, never the caller's.
+ *
+ * <p>Retries wait on a {@link ScheduledExecutorService} the caller owns (never a JVM-wide pool: in
+ * a Flink session cluster shared threads outlive a cancelled job's classloader), so no thread
+ * blocks while it waits.
+ *
+ * @param initialBackoff the wait before the first retry; each further one doubles it
+ * @param maxBackoff the longest wait between two attempts
+ * @param maxAttempts attempts in a streak, the first included ({@link Integer#MAX_VALUE}: no bound)
+ * @param maxRetryTime how long a streak may last from its first failure: a Qdrant restart takes
+ *     seconds; an outage longer than this fails the call (the sink: the job, which then restarts
+ *     from its last checkpoint instead of hanging)
  */
-public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration maxRetryTime)
+@PublicEvolving
+public record RetryPolicy(
+        Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration maxRetryTime)
         implements Serializable {
+    /** For sink writes: as many attempts as five minutes allow. */
     public static final RetryPolicy DEFAULT =
-            new RetryPolicy(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMinutes(5));
+            new RetryPolicy(
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    Integer.MAX_VALUE,
+                    Duration.ofMinutes(5));
+
+    /** For searches: quick attempts; a query's own deadline usually ends them first. */
+    public static final RetryPolicy SEARCH =
+            new RetryPolicy(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 8, Duration.ofSeconds(30));
+
+    /**
+     * For set-up calls and tools (collection checks, scrolls, counts): Qdrant 1.16's gRPC server
+     * occasionally drops a response stream under load, and a repeat gets past it.
+     */
+    public static final RetryPolicy SETUP =
+            new RetryPolicy(
+                    Duration.ofMillis(100), Duration.ofSeconds(2), 5, Duration.ofMinutes(1));
 
     public RetryPolicy {
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
@@ -21,14 +62,187 @@ public record RetryPolicy(Duration initialBackoff, Duration maxBackoff, Duration
                             + " and "
                             + maxBackoff);
         }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
         if (maxRetryTime.isNegative()) {
             throw new IllegalArgumentException("maxRetryTime must not be negative");
         }
     }
 
-    /** Backoff before retry number {@code attempt} (1-based). */
-    long backoffMillis(int attempt) {
-        long delay = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
+    public RetryPolicy withMaxAttempts(int attempts) {
+        return new RetryPolicy(initialBackoff, maxBackoff, attempts, maxRetryTime);
+    }
+
+    public RetryPolicy withMaxRetryTime(Duration time) {
+        return new RetryPolicy(initialBackoff, maxBackoff, maxAttempts, time);
+    }
+
+    /** Backoff before retry number {@code retry} (1-based), before the time bound clips it. */
+    long backoffMillis(int retry) {
+        long delay = initialBackoff.toMillis() << Math.min(retry - 1, 20);
         return Math.min(Math.max(delay, 0), maxBackoff.toMillis());
+    }
+
+    /** A new streak of failures, for a caller that watches or stops it. */
+    public Streak streak() {
+        return new Streak(this, System::nanoTime);
+    }
+
+    /**
+     * Runs {@code call}, and again after each failure this policy retries, until one succeeds.
+     * Completes with its result, or exceptionally with a {@link QdrantException} that names {@code
+     * what} and has the last failure as its cause.
+     */
+    public <T> CompletableFuture<T> retry(
+            String what,
+            Supplier<? extends CompletionStage<T>> call,
+            ScheduledExecutorService scheduler) {
+        return retry(what, call, scheduler, streak());
+    }
+
+    /**
+     * As {@link #retry(String, Supplier, ScheduledExecutorService)}, counting in {@code streak}.
+     */
+    public <T> CompletableFuture<T> retry(
+            String what,
+            Supplier<? extends CompletionStage<T>> call,
+            ScheduledExecutorService scheduler,
+            Streak streak) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(what, call, scheduler, streak, result);
+        return result;
+    }
+
+    private <T> void attempt(
+            String what,
+            Supplier<? extends CompletionStage<T>> call,
+            ScheduledExecutorService scheduler,
+            Streak streak,
+            CompletableFuture<T> result) {
+        if (streak.stopped()) {
+            result.completeExceptionally(
+                    new QdrantException("Stopped retrying " + what, streak.lastFailure()));
+            return;
+        }
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            // A request that cannot even be built (a bad argument) is not worth repeating.
+            result.completeExceptionally(e);
+            return;
+        }
+        stage.whenComplete(
+                (value, error) -> {
+                    if (error == null) {
+                        streak.succeeded();
+                        result.complete(value);
+                        return;
+                    }
+                    Throwable cause = unwrap(error);
+                    long delay = streak.failed(cause);
+                    if (delay < 0) {
+                        result.completeExceptionally(streak.givenUp(what, cause));
+                        return;
+                    }
+                    try {
+                        scheduler.schedule(
+                                () -> attempt(what, call, scheduler, streak, result),
+                                delay,
+                                TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException closing) {
+                        result.completeExceptionally(
+                                new QdrantException(
+                                        "Stopped retrying " + what + ": shutting down", cause));
+                    }
+                });
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /**
+     * Consecutive failures of one operation (a search, or a sink's writes until one succeeds): how
+     * many, since when, the last one. Thread-safe.
+     */
+    @PublicEvolving
+    public static final class Streak {
+        private final RetryPolicy policy;
+        private final LongSupplier nanoClock;
+        private int failures;
+        private long firstFailureNanos;
+        private Throwable lastFailure;
+        private boolean stopped;
+
+        Streak(RetryPolicy policy, LongSupplier nanoClock) {
+            this.policy = policy;
+            this.nanoClock = nanoClock;
+        }
+
+        /** Failed attempts so far in this streak. */
+        public synchronized int failures() {
+            return failures;
+        }
+
+        /** The failure that ended the last attempt, or null before the first one. */
+        public synchronized Throwable lastFailure() {
+            return lastFailure;
+        }
+
+        /** No further attempt starts: the caller has given its own answer (a deadline passed). */
+        public synchronized void stop() {
+            stopped = true;
+        }
+
+        synchronized boolean stopped() {
+            return stopped;
+        }
+
+        synchronized void succeeded() {
+            failures = 0;
+        }
+
+        /**
+         * Records a failure; returns how many milliseconds to wait before the next attempt, or -1
+         * when there is none: the failure is not worth repeating, the attempts are spent, or the
+         * streak has lasted {@code maxRetryTime}. The last wait is clipped to what is left of it.
+         */
+        synchronized long failed(Throwable t) {
+            lastFailure = t;
+            long now = nanoClock.getAsLong();
+            if (failures++ == 0) {
+                firstFailureNanos = now;
+            }
+            if (stopped || failures >= policy.maxAttempts || !QdrantErrors.isWorthRepeating(t)) {
+                return -1;
+            }
+            long left = policy.maxRetryTime.toMillis() - elapsedMillis(now);
+            return left <= 0 ? -1 : Math.min(policy.backoffMillis(failures), left);
+        }
+
+        synchronized long elapsedMillis() {
+            return failures == 0 ? 0 : elapsedMillis(nanoClock.getAsLong());
+        }
+
+        private long elapsedMillis(long now) {
+            return TimeUnit.NANOSECONDS.toMillis(now - firstFailureNanos);
+        }
+
+        synchronized QdrantException givenUp(String what, Throwable cause) {
+            String tries =
+                    failures > 1
+                            ? " (" + failures + " attempts in " + elapsedMillis() + " ms)"
+                            : "";
+            return new QdrantException(
+                    "Qdrant failed while " + what + tries + ": " + QdrantErrors.describe(cause),
+                    cause);
+        }
     }
 }

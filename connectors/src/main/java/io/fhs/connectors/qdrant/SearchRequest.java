@@ -1,6 +1,5 @@
 package io.fhs.connectors.qdrant;
 
-import io.fhs.operators.sparse.SparseVector;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +22,7 @@ import java.util.Map;
  */
 public record SearchRequest(
         float[] dense,
-        SparseVector sparse,
+        SparseValues sparse,
         Mode mode,
         int limit,
         int candidateLimit,
@@ -75,12 +74,12 @@ public record SearchRequest(
         return new Copy(vector, null, Mode.DENSE, limit, limit).build();
     }
 
-    public static SearchRequest sparse(SparseVector vector, int limit) {
+    public static SearchRequest sparse(SparseValues vector, int limit) {
         return new Copy(null, vector, Mode.SPARSE, limit, limit).build();
     }
 
     public static SearchRequest hybrid(
-            float[] dense, SparseVector sparse, int limit, int candidates) {
+            float[] dense, SparseValues sparse, int limit, int candidates) {
         return new Copy(dense, sparse, Mode.HYBRID, limit, candidates).build();
     }
 
@@ -120,7 +119,7 @@ public record SearchRequest(
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final float[] dense;
-        final SparseVector sparse;
+        final SparseValues sparse;
         final Mode mode;
         final int limit;
         final int candidateLimit;
@@ -133,7 +132,7 @@ public record SearchRequest(
         Boolean rescore;
         double oversampling;
 
-        Copy(float[] dense, SparseVector sparse, Mode mode, int limit, int candidateLimit) {
+        Copy(float[] dense, SparseValues sparse, Mode mode, int limit, int candidateLimit) {
             this.dense = dense;
             this.sparse = sparse;
             this.mode = mode;

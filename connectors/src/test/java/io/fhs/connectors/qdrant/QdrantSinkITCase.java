@@ -67,6 +67,7 @@ class QdrantSinkITCase {
                         new RetryPolicy(
                                 Duration.ofMillis(100),
                                 Duration.ofSeconds(2),
+                                Integer.MAX_VALUE,
                                 Duration.ofMinutes(2)))
                 .build();
     }

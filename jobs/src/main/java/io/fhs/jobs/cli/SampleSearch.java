@@ -5,9 +5,11 @@ import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
+import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.sparse.SparseEncoder;
+import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,7 +30,7 @@ final class SampleSearch {
             SearchRequest request =
                     sparse == null
                             ? SearchRequest.dense(q, 5)
-                            : SearchRequest.hybrid(q, sparse.encode(query, Role.QUERY), 5, 100);
+                            : SearchRequest.hybrid(q, sparseValues(sparse, query), 5, 100);
             List<SearchHit> hits = searcher.search(request).get();
             out.printf("%nQuery: %s (%s)%n", query, sparse == null ? "dense" : "hybrid, RRF k=60");
             int rank = 1;
@@ -43,5 +45,10 @@ final class SampleSearch {
                         snippet.length() > 90 ? snippet.substring(0, 89) + "…" : snippet);
             }
         }
+    }
+
+    private static SparseValues sparseValues(SparseEncoder encoder, String query) {
+        SparseVector v = encoder.encode(query, Role.QUERY);
+        return new SparseValues(v.indices(), v.values());
     }
 }

@@ -91,9 +91,7 @@ public final class IngestConnectors {
                 .setConnection(QdrantOptions.connection(conf))
                 .setCollection(conf.get(QdrantOptions.COLLECTION))
                 .setRetryPolicy(
-                        new RetryPolicy(
-                                RetryPolicy.DEFAULT.initialBackoff(),
-                                RetryPolicy.DEFAULT.maxBackoff(),
+                        RetryPolicy.DEFAULT.withMaxRetryTime(
                                 conf.get(QdrantOptions.WRITE_MAX_RETRY_TIME)))
                 .setRejectedWriteHandler(refused)
                 .build();

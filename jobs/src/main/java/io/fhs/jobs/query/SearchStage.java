@@ -4,8 +4,10 @@ import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.QdrantErrors;
 import io.fhs.connectors.qdrant.QdrantSearcher;
+import io.fhs.connectors.qdrant.RetryPolicy;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.qdrant.WeightedRrf;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
@@ -19,10 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Searches Qdrant for encoded queries without blocking: dense, sparse, or hybrid with one prefetch
@@ -31,12 +29,8 @@ import org.slf4j.LoggerFactory;
  * succeed in time completes with an error result. Thread-safe.
  */
 public final class SearchStage implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SearchStage.class);
     private static final List<String> PAYLOAD =
             List.of("doc_id", "chunk", "title", "text", "metadata");
-    // Between attempts, after QdrantSearcher's own quick retries: 100 ms doubling up to 1 s.
-    private static final long FIRST_BACKOFF_MS = 100;
-    private static final long MAX_BACKOFF_MS = 1000;
     // Chunks of one document crowd each other out: ask for this many times more, then collapse.
     static final int COLLAPSE_OVERFETCH = 3;
 
@@ -45,9 +39,8 @@ public final class SearchStage implements AutoCloseable {
     private final QdrantClient ownedClient;
     private final ScheduledThreadPoolExecutor timer;
 
-    private SearchStage(QuerySettings settings, QdrantSearcher searcher, QdrantClient owned) {
+    private SearchStage(QuerySettings settings, QdrantClient client, QdrantClient owned) {
         this.settings = settings;
-        this.searcher = searcher;
         this.ownedClient = owned;
         this.timer =
                 new ScheduledThreadPoolExecutor(
@@ -59,25 +52,26 @@ public final class SearchStage implements AutoCloseable {
                         });
         // Deadlines of searches that succeed are cancelled; drop them rather than keep them queued.
         timer.setRemoveOnCancelPolicy(true);
+        // Retries are bounded by the query deadline, which stops them, not by a count.
+        this.searcher =
+                new QdrantSearcher(
+                        client,
+                        settings.collection(),
+                        CollectionSpec.DEFAULT_DENSE_NAME,
+                        CollectionSpec.DEFAULT_SPARSE_NAME,
+                        RetryPolicy.SEARCH.withMaxAttempts(Integer.MAX_VALUE),
+                        timer);
     }
 
     /** A stage with its own Qdrant client, closed with it. */
     public static SearchStage open(QuerySettings settings, QdrantConnection connection) {
         QdrantClient client = connection.open();
-        return new SearchStage(settings, searcher(settings, client), client);
+        return new SearchStage(settings, client, client);
     }
 
     /** A stage on a client the caller keeps (and closes). */
     public static SearchStage on(QuerySettings settings, QdrantClient client) {
-        return new SearchStage(settings, searcher(settings, client), null);
-    }
-
-    private static QdrantSearcher searcher(QuerySettings settings, QdrantClient client) {
-        return new QdrantSearcher(
-                client,
-                settings.collection(),
-                CollectionSpec.DEFAULT_DENSE_NAME,
-                CollectionSpec.DEFAULT_SPARSE_NAME);
+        return new SearchStage(settings, client, null);
     }
 
     /**
@@ -91,89 +85,60 @@ public final class SearchStage implements AutoCloseable {
         long start = System.nanoTime();
         long deadlineMs = settings.deadline().toMillis();
         CompletableFuture<QueryWork> out = new CompletableFuture<>();
-        AtomicReference<Throwable> lastError = new AtomicReference<>();
-        AtomicInteger attempts = new AtomicInteger();
+        // The searcher retries; the deadline ends its retries and reports the last failure.
+        RetryPolicy.Streak failures = RetryPolicy.SEARCH.streak();
         ScheduledFuture<?> deadline =
                 timer.schedule(
-                        () -> {
-                            Throwable last = lastError.get();
-                            out.complete(
-                                    w.failing(
-                                                    "search deadline of "
-                                                            + deadlineMs
-                                                            + " ms exceeded after "
-                                                            + attempts.get()
-                                                            + " attempt(s)"
-                                                            + (last == null
-                                                                    ? " (is Qdrant reachable?)"
-                                                                    : "; last error: "
-                                                                            + QdrantErrors.describe(
-                                                                                    last)))
-                                            .withSearchMs(deadlineMs));
-                        },
+                        () -> out.complete(pastDeadline(w, deadlineMs, failures)),
                         deadlineMs,
                         TimeUnit.MILLISECONDS);
-        out.whenComplete((r, e) -> deadline.cancel(false));
-        attempt(w, start, out, lastError, attempts);
-        return out;
-    }
-
-    private void attempt(
-            QueryWork w,
-            long start,
-            CompletableFuture<QueryWork> out,
-            AtomicReference<Throwable> lastError,
-            AtomicInteger attempts) {
-        if (out.isDone()) {
-            return;
-        }
-        int n = attempts.incrementAndGet();
-        int wanted = settings.wanted(w.query());
+        out.whenComplete(
+                (r, e) -> {
+                    deadline.cancel(false);
+                    failures.stop();
+                });
         CompletableFuture<List<QueryResult.Hit>> found;
         try {
-            found = find(w, wanted);
+            found = find(w, settings.wanted(w.query()), failures);
         } catch (RuntimeException e) {
             // A request Qdrant would refuse anyway, e.g. a vector of the wrong size.
             out.complete(w.failing("search failed: " + e.getMessage()));
-            return;
+            return out;
         }
         found.whenComplete(
                 (hits, error) -> {
                     long ms = (System.nanoTime() - start) / 1_000_000;
-                    if (error == null) {
-                        out.complete(w.searched(hits, ms));
-                    } else if (QdrantErrors.isWorthRepeating(error)) {
-                        lastError.set(error);
-                        long backoff =
-                                Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(n - 1, 10));
-                        LOG.debug(
-                                "Search for query {} failed (attempt {}), retrying in {} ms: {}",
-                                w.queryId(),
-                                n,
-                                backoff,
-                                QdrantErrors.describe(error));
-                        try {
-                            timer.schedule(
-                                    () -> attempt(w, start, out, lastError, attempts),
-                                    backoff,
-                                    TimeUnit.MILLISECONDS);
-                        } catch (java.util.concurrent.RejectedExecutionException closed) {
-                            out.complete(w.failing("search failed: the query stage is closing"));
-                        }
-                    } else {
-                        out.complete(
-                                w.failing("search failed: " + QdrantErrors.describe(error))
-                                        .withSearchMs(ms));
-                    }
+                    out.complete(
+                            error == null
+                                    ? w.searched(hits, ms)
+                                    : w.failing("search failed: " + QdrantErrors.describe(error))
+                                            .withSearchMs(ms));
                 });
+        return out;
+    }
+
+    private static QueryWork pastDeadline(
+            QueryWork w, long deadlineMs, RetryPolicy.Streak failures) {
+        Throwable last = failures.lastFailure();
+        return w.failing(
+                        "search deadline of "
+                                + deadlineMs
+                                + " ms exceeded after "
+                                + failures.failures()
+                                + " failed attempt(s)"
+                                + (last == null
+                                        ? " (is Qdrant reachable?)"
+                                        : "; last error: " + QdrantErrors.describe(last)))
+                .withSearchMs(deadlineMs);
     }
 
     /** One search (two for weighted fusion), its hits in rank order, collapsed as configured. */
-    private CompletableFuture<List<QueryResult.Hit>> find(QueryWork w, int wanted) {
+    private CompletableFuture<List<QueryResult.Hit>> find(
+            QueryWork w, int wanted, RetryPolicy.Streak failures) {
         SearchRequest r = request(w, wanted);
         if (r.mode() != SearchRequest.Mode.HYBRID || !settings.fusesOnClient()) {
             SearchRequest.Mode mode = r.mode();
-            return searcher.search(r)
+            return searcher.search(r, failures)
                     .thenApply(
                             found -> {
                                 List<QueryResult.Hit> hits = new ArrayList<>(found.size());
@@ -190,10 +155,10 @@ public final class SearchStage implements AutoCloseable {
         }
         int depth = r.candidateLimit();
         SearchRequest dense = like(r, SearchRequest.dense(w.dense(), depth).withExact(r.exact()));
-        SearchRequest sparse = like(r, SearchRequest.sparse(w.sparse(), depth));
-        return searcher.search(dense)
+        SearchRequest sparse = like(r, SearchRequest.sparse(sparse(w), depth));
+        return searcher.search(dense, failures)
                 .thenCombine(
-                        searcher.search(sparse),
+                        searcher.search(sparse, failures),
                         (d, s) -> {
                             // Both lists are at hand, so every hit reports both scores.
                             Map<String, Float> denseScores = scores(d);
@@ -270,11 +235,11 @@ public final class SearchStage implements AutoCloseable {
         SearchRequest r =
                 switch (q.mode()) {
                     case DENSE -> SearchRequest.dense(w.dense(), limit).withExact(settings.exact());
-                    case SPARSE -> SearchRequest.sparse(w.sparse(), limit);
+                    case SPARSE -> SearchRequest.sparse(sparse(w), limit);
                     case HYBRID ->
                             SearchRequest.hybrid(
                                             w.dense(),
-                                            w.sparse(),
+                                            sparse(w),
                                             limit,
                                             Math.max(settings.candidates(), limit))
                                     .withFusion(settings.fusion(), settings.rrfK())
@@ -287,6 +252,12 @@ public final class SearchStage implements AutoCloseable {
             r = r.withSearchParams(128, true, 3.0);
         }
         return r.withPayloadFields(PAYLOAD);
+    }
+
+    private static SparseValues sparse(QueryWork w) {
+        return w.sparseIndices() == null
+                ? null
+                : new SparseValues(w.sparseIndices(), w.sparseValues());
     }
 
     private static SearchRequest like(SearchRequest template, SearchRequest r) {

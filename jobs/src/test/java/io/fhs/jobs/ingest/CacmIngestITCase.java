@@ -8,6 +8,7 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
@@ -22,6 +23,7 @@ import io.fhs.operators.sparse.Bm25Encoder;
 import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
+import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
@@ -141,11 +143,12 @@ class CacmIngestITCase {
             try (Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
                     QdrantSearcher searcher =
                             new QdrantSearcher(client, "cacm", "dense", "sparse")) {
+                SparseVector terms = bm25.encode(query, Role.QUERY);
                 List<SearchHit> hits =
                         searcher.search(
                                         SearchRequest.hybrid(
                                                 encoder.encode(query, Role.QUERY),
-                                                bm25.encode(query, Role.QUERY),
+                                                new SparseValues(terms.indices(), terms.values()),
                                                 10,
                                                 100))
                                 .get();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.QdrantSearcher;
 import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
@@ -22,6 +23,7 @@ import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.sparse.Bm25Encoder;
 import io.fhs.operators.sparse.Bm25Options;
+import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -143,11 +145,12 @@ class QueryJobITCase {
                     timings.computeIfAbsent(t, x -> new ArrayList<>())
                             .add(r.get("timings_ms").get(t).asLong());
                 }
+                SparseVector terms = bm25.encode(q.text(), Role.QUERY);
                 List<SearchHit> direct =
                         searcher.search(
                                         SearchRequest.hybrid(
                                                 dense.encode(q.text(), Role.QUERY),
-                                                bm25.encode(q.text(), Role.QUERY),
+                                                new SparseValues(terms.indices(), terms.values()),
                                                 30,
                                                 100))
                                 .get();
