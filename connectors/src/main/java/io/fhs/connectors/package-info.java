@@ -1,5 +1,6 @@
 /**
- * Connectors: the Qdrant sink and search client, Kafka serialization and dead letters. The
- * connector issue fills this module; the encoders it writes come from {@code fhs-operators}.
+ * Connectors: the Qdrant sink and search client, Kafka serialization and dead letters. The module
+ * depends on no encoder or model code ({@code fhs-operators}): callers convert their vectors to the
+ * connectors' own types ({@link io.fhs.connectors.qdrant.SparseValues}) at their boundary.
  */
 package io.fhs.connectors;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
@@ -21,6 +22,7 @@ import org.apache.flink.metrics.MetricGroup;
  * @param payload the record's value as read (validation), or null where a later stage no longer
  *     holds it: {@code source} then locates the record
  */
+@PublicEvolving
 public record DeadLetter(
         Stage stage,
         String error,

@@ -2,6 +2,7 @@ package io.fhs.connectors.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Writes dead letters as JSON, keyed like the original record. Payload and key are capped so that
  * every letter fits a producer whose {@code max.request.size} is {@link #maxRequestSize}.
  */
+@PublicEvolving
 public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
 

@@ -5,9 +5,11 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
@@ -16,6 +18,7 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
  * Kafka source that cannot authenticate retries forever, while this fails within seconds with a
  * message a user can act on.
  */
+@PublicEvolving
 public final class KafkaConnectivity {
     private KafkaConnectivity() {}
 
@@ -62,7 +65,9 @@ public final class KafkaConnectivity {
         if (cause instanceof AuthenticationException) {
             return "Kafka at " + where + " refused authentication: " + cause.getMessage();
         }
-        if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The admin client retries retriable errors itself until its API timeout; what comes out
+        // as one (Kafka's TimeoutException, mostly) means that Kafka did not answer in time.
+        if (cause instanceof RetriableException) {
             return "Kafka at "
                     + where
                     + " did not answer in time ("

@@ -3,6 +3,7 @@ package io.fhs.connectors.kafka;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -17,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
  * kafka.properties.config.providers: env,file} plus values such as {@code ${env:KAFKA_JAAS}}, which
  * each client resolves when it starts.
  */
+@PublicEvolving
 public final class KafkaProperties {
     public static final String PREFIX = "kafka.properties.";
 

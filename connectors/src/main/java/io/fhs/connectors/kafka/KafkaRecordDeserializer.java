@@ -1,11 +1,13 @@
 package io.fhs.connectors.kafka;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** Reads Kafka records as {@link KafkaRecord}s; never fails, whatever the bytes. */
+@PublicEvolving
 public final class KafkaRecordDeserializer
         implements KafkaRecordDeserializationSchema<KafkaRecord> {
     private static final long serialVersionUID = 1L;

@@ -5,6 +5,7 @@ import io.fhs.connectors.qdrant.RejectedWriteHandler;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -12,6 +13,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Sends writes Qdrant refused to the dead-letter topic ({@code "stage": "qdrant"}), with a plain
  * producer configured like the job's dead-letter sink.
  */
+@PublicEvolving
 public final class KafkaRejectedWrites implements RejectedWriteHandler {
     private static final long serialVersionUID = 1L;
 

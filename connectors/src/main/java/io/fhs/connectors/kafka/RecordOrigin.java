@@ -1,6 +1,7 @@
 package io.fhs.connectors.kafka;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where and when a record was read: carried along the pipeline so that a failure at any later stage
@@ -9,6 +10,7 @@ import java.io.Serializable;
  *
  * @param timestamp the Kafka record's timestamp in ms, or -1 when unknown
  */
+@PublicEvolving
 public record RecordOrigin(String topic, int partition, long offset, long timestamp)
         implements Serializable {
     /** For writes that did not come from Kafka (tests, tools). */

@@ -9,6 +9,7 @@ import io.qdrant.client.grpc.Collections.VectorParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * Creates the collection a {@link CollectionSpec} describes, or checks that an existing one matches
  * it. Runs once when a job starts (blocking is fine there, never on a task thread).
  */
+@PublicEvolving
 public final class CollectionBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(CollectionBootstrap.class);
 

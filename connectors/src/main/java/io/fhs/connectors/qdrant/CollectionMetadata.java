@@ -6,12 +6,14 @@ import io.qdrant.client.grpc.Collections.UpdateCollection;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * String entries in a collection's metadata (Qdrant 1.16+). The jobs keep what queries must know
  * about how the points were written there, e.g. the int8 calibration ranges, so that the ingest and
  * query jobs cannot disagree.
  */
+@PublicEvolving
 public final class CollectionMetadata {
     private CollectionMetadata() {}
 

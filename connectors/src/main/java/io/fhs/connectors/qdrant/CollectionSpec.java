@@ -3,6 +3,7 @@ package io.fhs.connectors.qdrant;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The collection the jobs write and search: a named dense vector, an optional named sparse vector,
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param sparseIdf let Qdrant apply IDF to the sparse vector (for BM25)
  * @param keywordIndexes payload fields to index as keywords ({@code doc_id} is always indexed)
  */
+@PublicEvolving
 public record CollectionSpec(
         String name,
         String denseName,

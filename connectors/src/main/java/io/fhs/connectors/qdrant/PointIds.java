@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Deterministic point ids: a UUIDv5 (RFC 9562, SHA-1) of {@code doc_id} and chunk number, so that
  * replaying a document overwrites its points instead of duplicating them.
  */
+@PublicEvolving
 public final class PointIds {
     /** The namespace of our point ids (a fixed random UUID). */
     public static final UUID NAMESPACE = UUID.fromString("9a5d7c3e-2f41-4b8e-9c6d-3e1f0a7b5c24");

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where a Qdrant server listens (gRPC) and how to authenticate. Serializable so sinks and operators
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The API key is never logged: {@link #toString()} masks it.
  */
+@PublicEvolving
 public final class QdrantConnection implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -3,11 +3,13 @@ package io.fhs.connectors.qdrant;
 import io.grpc.Status;
 import io.qdrant.client.QdrantClient;
 import java.util.concurrent.ExecutionException;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One authenticated call before a job starts, so that a wrong CA certificate or API key fails at
  * once with a message that names the server (never the key) instead of inside a running job.
  */
+@PublicEvolving
 public final class QdrantConnectivity {
     private QdrantConnectivity() {}
 

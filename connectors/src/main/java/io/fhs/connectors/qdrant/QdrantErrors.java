@@ -5,11 +5,13 @@ import io.grpc.StatusRuntimeException;
 import java.util.EnumSet;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Classifies Qdrant failures in one place, as Flink's {@code FatalExceptionClassifier}s do: what a
  * retry can fix, what no record can fix, and what the request itself caused.
  */
+@PublicEvolving
 public final class QdrantErrors {
     /** What a failure says about the request that met it. */
     public enum Kind {

@@ -18,11 +18,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Turns buffered {@link QdrantWrite}s into Qdrant requests. Consecutive upserts share one request;
  * each delete is its own, so the order of writes to the same document is kept.
  */
+@Internal
 final class QdrantRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
 

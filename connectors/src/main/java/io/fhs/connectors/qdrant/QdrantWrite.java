@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One write the Qdrant sink buffers: an upsert of a point (named dense and/or sparse vector plus a
@@ -13,6 +14,7 @@ import java.util.UUID;
  *
  * <p>Kept as plain Java fields (not protobuf) so it can live in Flink's checkpointed buffer.
  */
+@PublicEvolving
 public final class QdrantWrite implements Serializable {
     private static final long serialVersionUID = 1L;
 

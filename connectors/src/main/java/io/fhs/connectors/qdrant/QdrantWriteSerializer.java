@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
@@ -13,6 +14,7 @@ import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
  * partition, offset) after the version 1 fields, version 3 the origin's record timestamp; older
  * state reads back with an unknown origin or timestamp.
  */
+@Internal
 public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<QdrantWrite> {
     static final int VERSION = 3;
 

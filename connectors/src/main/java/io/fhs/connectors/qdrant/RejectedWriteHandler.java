@@ -3,6 +3,7 @@ package io.fhs.connectors.qdrant;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where the Qdrant sink sends writes that Qdrant refused for a reason a retry cannot fix (a payload
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * a batch only once {@link Session#reject} has completed: a checkpoint never passes a refused write
  * that is not stored.
  */
+@PublicEvolving
 public interface RejectedWriteHandler extends Serializable {
     /** Opens what one sink writer (subtask) uses; the writer closes it. */
     Session open();

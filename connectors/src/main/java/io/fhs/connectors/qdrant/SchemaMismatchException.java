@@ -1,8 +1,10 @@
 package io.fhs.connectors.qdrant;
 
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** An existing collection does not have the schema the job needs. */
+@PublicEvolving
 public class SchemaMismatchException extends QdrantException {
     private static final long serialVersionUID = 1L;
 

@@ -1,8 +1,10 @@
 package io.fhs.connectors.qdrant;
 
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** A scored point: its id, score and the payload asked for (JSON-like Java values). */
+@PublicEvolving
 public record SearchHit(String pointId, float score, Map<String, Object> payload) {
     public String docId() {
         Object id = payload.get(CollectionBootstrap.DOC_ID);

@@ -2,6 +2,7 @@ package io.fhs.connectors.qdrant;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One search: dense-only, sparse-only or hybrid (one prefetch per vector, then fusion).
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param rescore rescore quantized candidates with the original vectors (null: server default)
  * @param oversampling fetch this many times more quantized candidates before rescoring (0: none)
  */
+@PublicEvolving
 public record SearchRequest(
         float[] dense,
         SparseValues sparse,

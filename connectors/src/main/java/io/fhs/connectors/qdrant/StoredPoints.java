@@ -8,8 +8,10 @@ import io.qdrant.client.grpc.Points.ScrollResponse;
 import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** Reads a whole collection back (blocking): for audits, brute-force checks and tests. */
+@PublicEvolving
 public final class StoredPoints {
     private static final int PAGE = 1_000;
 

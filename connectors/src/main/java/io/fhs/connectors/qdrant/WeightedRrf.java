@@ -5,12 +5,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Weighted reciprocal rank fusion on the client: {@code score = wDense / (k + rankDense) + wSparse
  * / (k + rankSparse)}, ranks from 1, a list that misses a point adding nothing. Qdrant's
  * server-side RRF takes no weights, so weighted fusion runs the two searches and fuses here.
  */
+@PublicEvolving
 public final class WeightedRrf {
     private WeightedRrf() {}
 
