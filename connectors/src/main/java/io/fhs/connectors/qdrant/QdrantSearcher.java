@@ -100,7 +100,7 @@ public final class QdrantSearcher implements AutoCloseable {
      * with Qdrant's message.
      */
     public CompletableFuture<List<SearchHit>> search(SearchRequest request) {
-        return search(request, retryPolicy.streak());
+        return search(request, new RetryPolicy.Streak());
     }
 
     /**

@@ -45,6 +45,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final String collection;
     private final String denseName;
     private final String sparseName;
+    private final RetryPolicy retryPolicy;
     // Consecutive transient failures, across batches: the policy bounds how long they may last.
     private final RetryPolicy.Streak failures;
     private final QdrantWriteClient client;
@@ -75,7 +76,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         this.collection = collection;
         this.denseName = denseName;
         this.sparseName = sparseName;
-        this.failures = retryPolicy.streak();
+        this.retryPolicy = retryPolicy;
+        this.failures = new RetryPolicy.Streak();
         this.client = clientProvider.open();
         this.rejects = rejectedWriteHandler == null ? null : rejectedWriteHandler.open();
         this.retries = QdrantFutures.scheduler("qdrant-sink-retry-" + collection);
@@ -223,7 +225,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         private void retryLater(Throwable t) {
             List<QdrantWrite> remaining = new ArrayList<>();
             todo.forEach(s -> remaining.addAll(s.writes()));
-            long delay = failures.failed(t);
+            long delay = retryPolicy.delayAfter(failures, t);
             if (delay < 0) {
                 handler.completeExceptionally(
                         new QdrantException(

@@ -84,9 +84,21 @@ public record RetryPolicy(
         return Math.min(Math.max(delay, 0), maxBackoff.toMillis());
     }
 
-    /** A new streak of failures, for a caller that watches or stops it. */
-    public Streak streak() {
-        return new Streak(this, System::nanoTime);
+    /**
+     * Records {@code failure} in {@code streak}; returns how many milliseconds to wait before the
+     * next attempt, or -1 when there is none: the failure is not worth repeating, the streak was
+     * stopped, its attempts are spent, or it has lasted {@code maxRetryTime}. The last wait is
+     * clipped to what is left of that time.
+     */
+    long delayAfter(Streak streak, Throwable failure) {
+        int failures = streak.failed(failure);
+        if (streak.stopped()
+                || failures >= maxAttempts
+                || !QdrantErrors.isWorthRepeating(failure)) {
+            return -1;
+        }
+        long left = maxRetryTime.toMillis() - streak.elapsedMillis();
+        return left <= 0 ? -1 : Math.min(backoffMillis(failures), left);
     }
 
     /**
@@ -98,7 +110,7 @@ public record RetryPolicy(
             String what,
             Supplier<? extends CompletionStage<T>> call,
             ScheduledExecutorService scheduler) {
-        return retry(what, call, scheduler, streak());
+        return retry(what, call, scheduler, new Streak());
     }
 
     /**
@@ -141,7 +153,7 @@ public record RetryPolicy(
                         return;
                     }
                     Throwable cause = unwrap(error);
-                    long delay = streak.failed(cause);
+                    long delay = delayAfter(streak, cause);
                     if (delay < 0) {
                         result.completeExceptionally(streak.givenUp(what, cause));
                         return;
@@ -170,19 +182,21 @@ public record RetryPolicy(
 
     /**
      * Consecutive failures of one operation (a search, or a sink's writes until one succeeds): how
-     * many, since when, the last one. Thread-safe.
+     * many, since when, the last one; the policy decides from them. Thread-safe.
      */
     @PublicEvolving
     public static final class Streak {
-        private final RetryPolicy policy;
         private final LongSupplier nanoClock;
         private int failures;
         private long firstFailureNanos;
         private Throwable lastFailure;
         private boolean stopped;
 
-        Streak(RetryPolicy policy, LongSupplier nanoClock) {
-            this.policy = policy;
+        public Streak() {
+            this(System::nanoTime);
+        }
+
+        Streak(LongSupplier nanoClock) {
             this.nanoClock = nanoClock;
         }
 
@@ -209,30 +223,20 @@ public record RetryPolicy(
             failures = 0;
         }
 
-        /**
-         * Records a failure; returns how many milliseconds to wait before the next attempt, or -1
-         * when there is none: the failure is not worth repeating, the attempts are spent, or the
-         * streak has lasted {@code maxRetryTime}. The last wait is clipped to what is left of it.
-         */
-        synchronized long failed(Throwable t) {
+        /** Records a failure; returns the failures in the streak, this one included. */
+        synchronized int failed(Throwable t) {
             lastFailure = t;
-            long now = nanoClock.getAsLong();
             if (failures++ == 0) {
-                firstFailureNanos = now;
+                firstFailureNanos = nanoClock.getAsLong();
             }
-            if (stopped || failures >= policy.maxAttempts || !QdrantErrors.isWorthRepeating(t)) {
-                return -1;
-            }
-            long left = policy.maxRetryTime.toMillis() - elapsedMillis(now);
-            return left <= 0 ? -1 : Math.min(policy.backoffMillis(failures), left);
+            return failures;
         }
 
+        /** Time since the streak's first failure. */
         synchronized long elapsedMillis() {
-            return failures == 0 ? 0 : elapsedMillis(nanoClock.getAsLong());
-        }
-
-        private long elapsedMillis(long now) {
-            return TimeUnit.NANOSECONDS.toMillis(now - firstFailureNanos);
+            return failures == 0
+                    ? 0
+                    : TimeUnit.NANOSECONDS.toMillis(nanoClock.getAsLong() - firstFailureNanos);
         }
 
         synchronized QdrantException givenUp(String what, Throwable cause) {

@@ -185,18 +185,10 @@ class QdrantSinkWriterTest {
     void aRefusedWriteWithoutAHandlerFailsTheJobWithQdrantsMessage() throws Exception {
         writer(4, QUICK, null);
         qdrant.refuses = docId -> docId.equals("d1");
-        for (QdrantWrite w : upserts(4)) {
-            writer.write(w, NO_CONTEXT);
-        }
-        assertThat(causes(() -> writer.flush(true)))
-                .anySatisfy(
-                        t ->
-                                assertThat(t)
-                                        .isInstanceOf(QdrantException.class)
-                                        .hasMessage(
-                                                "Qdrant rejected a write to collection 'c':"
-                                                        + " INVALID_ARGUMENT: Wrong input: bad"
-                                                        + " payload"));
+        assertThat(jobFailure(4))
+                .hasMessage(
+                        "Qdrant rejected a write to collection 'c': INVALID_ARGUMENT: Wrong input:"
+                                + " bad payload");
     }
 
     @Test
@@ -219,16 +211,9 @@ class QdrantSinkWriterTest {
     void aStreakOfTransientFailuresLongerThanTheRetryTimeFailsTheJob() throws Exception {
         writer(2, QUICK.withMaxRetryTime(Duration.ofMillis(30)), deadLetters);
         qdrant.unavailableRequests = Integer.MAX_VALUE;
-        for (QdrantWrite w : upserts(2)) {
-            writer.write(w, NO_CONTEXT);
-        }
-        assertThat(causes(() -> writer.flush(true)))
-                .anySatisfy(
-                        t ->
-                                assertThat(t)
-                                        .isInstanceOf(QdrantException.class)
-                                        .hasMessageStartingWith("Qdrant at fake kept failing for")
-                                        .hasMessageEndingWith("UNAVAILABLE: restarting"));
+        assertThat(jobFailure(2))
+                .hasMessageStartingWith("Qdrant at fake kept failing for")
+                .hasMessageEndingWith("UNAVAILABLE: restarting");
         assertThat(qdrant.requests().size()).isGreaterThanOrEqualTo(2);
         assertThat(qdrant.written()).isEmpty();
     }
@@ -237,16 +222,10 @@ class QdrantSinkWriterTest {
     void aFatalFailureFailsTheJobWithoutRetryOrRejection() throws Exception {
         writer(3, QUICK, deadLetters);
         qdrant.fatal = Status.NOT_FOUND.withDescription("Collection c not found");
-        for (QdrantWrite w : upserts(3)) {
-            writer.write(w, NO_CONTEXT);
-        }
-        assertThat(causes(() -> writer.flush(true)))
-                .anySatisfy(
-                        t ->
-                                assertThat(t)
-                                        .hasMessage(
-                                                "Qdrant cannot take writes to collection 'c':"
-                                                        + " NOT_FOUND: Collection c not found"));
+        assertThat(jobFailure(3))
+                .hasMessage(
+                        "Qdrant cannot take writes to collection 'c': NOT_FOUND: Collection c not"
+                                + " found");
         assertThat(qdrant.requests()).hasSize(1);
         assertThat(rejected).isEmpty();
     }
@@ -259,20 +238,22 @@ class QdrantSinkWriterTest {
         assertThat(rejectsClosed[0]).isTrue();
     }
 
-    /** What {@code action} threw, and its causes, outermost first; empty when it did not throw. */
-    static List<Throwable> causes(ThrowingAction action) {
-        List<Throwable> out = new ArrayList<>();
-        try {
-            action.run();
-        } catch (Exception e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                out.add(t);
-            }
+    /** Writes {@code n} upserts and flushes them; returns what failed the job. */
+    QdrantException jobFailure(int n) throws Exception {
+        for (QdrantWrite w : upserts(n)) {
+            writer.write(w, NO_CONTEXT);
         }
-        return out;
-    }
-
-    interface ThrowingAction {
-        void run() throws Exception;
+        try {
+            writer.flush(true);
+        } catch (RuntimeException e) {
+            // The writer's fatal failures reach the task through its mailbox, wrapped.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof QdrantException q) {
+                    return q;
+                }
+            }
+            throw new AssertionError("The job failed, but not with a QdrantException", e);
+        }
+        throw new AssertionError("The flush did not fail");
     }
 }

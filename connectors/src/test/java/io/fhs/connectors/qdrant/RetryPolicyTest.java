@@ -42,12 +42,12 @@ class RetryPolicyTest {
         }
     }
 
-    RetryPolicy.Streak streak(RetryPolicy policy) {
-        return new RetryPolicy.Streak(policy, scheduler::nanoTime);
+    RetryPolicy.Streak streak() {
+        return new RetryPolicy.Streak(scheduler::nanoTime);
     }
 
     CompletableFuture<String> run(RetryPolicy policy, FailingCall call) {
-        CompletableFuture<String> result = policy.retry("testing", call, scheduler, streak(policy));
+        CompletableFuture<String> result = policy.retry("testing", call, scheduler, streak());
         scheduler.runAll();
         return result;
     }
@@ -132,7 +132,7 @@ class RetryPolicyTest {
 
     @Test
     void aSuccessStartsANewStreak() throws Exception {
-        RetryPolicy.Streak streak = streak(POLICY);
+        RetryPolicy.Streak streak = streak();
         CompletableFuture<String> first =
                 POLICY.retry("first", new FailingCall(Status.UNAVAILABLE, 2), scheduler, streak);
         scheduler.runAll();
@@ -145,7 +145,7 @@ class RetryPolicyTest {
 
     @Test
     void aStoppedStreakStartsNoFurtherAttempt() {
-        RetryPolicy.Streak streak = streak(POLICY);
+        RetryPolicy.Streak streak = streak();
         FailingCall call = new FailingCall(Status.UNAVAILABLE, Integer.MAX_VALUE);
         CompletableFuture<String> result = POLICY.retry("testing", call, scheduler, streak);
         streak.stop();

@@ -86,7 +86,7 @@ public final class SearchStage implements AutoCloseable {
         long deadlineMs = settings.deadline().toMillis();
         CompletableFuture<QueryWork> out = new CompletableFuture<>();
         // The searcher retries; the deadline ends its retries and reports the last failure.
-        RetryPolicy.Streak failures = RetryPolicy.SEARCH.streak();
+        RetryPolicy.Streak failures = new RetryPolicy.Streak();
         ScheduledFuture<?> deadline =
                 timer.schedule(
                         () -> out.complete(pastDeadline(w, deadlineMs, failures)),
