@@ -60,15 +60,11 @@ public final class QdrantErrors {
         return FATAL.contains(status.getCode()) ? Kind.FATAL : Kind.REFUSED;
     }
 
-    public static boolean isTransient(Throwable t) {
-        return classify(t) == Kind.TRANSIENT;
-    }
-
     /**
-     * Whether a blocking call that failed with {@code t} is worth repeating: transient failures,
-     * and Qdrant 1.16's occasional "INTERNAL: Encountered end-of-stream mid-frame" (a dropped
-     * stream, not a refusal) that a repeat usually gets past. Repeating a real refusal a few times
-     * costs nothing there.
+     * Whether a call that failed with {@code t} is worth repeating ({@link RetryPolicy} asks):
+     * transient failures, and Qdrant 1.16's occasional "INTERNAL: Encountered end-of-stream
+     * mid-frame" (a dropped stream, not a refusal) that a repeat usually gets past. Repeating a
+     * real refusal a few times costs nothing there.
      */
     public static boolean isWorthRepeating(Throwable t) {
         Status status = status(t);

@@ -3,6 +3,7 @@ package io.fhs.connectors.qdrant;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -59,6 +60,23 @@ final class TestPoints {
 
     static long count(QdrantClient client, String collection) throws Exception {
         return QdrantCalls.call("test count", () -> client.countAsync(collection, null, true));
+    }
+
+    /** Polls until {@code collection} has at least {@code atLeast} points; returns the count. */
+    static long awaitCount(QdrantClient client, String collection, long atLeast, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long n = count(client, collection);
+            if (n >= atLeast) {
+                return n;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(
+                        collection + " has " + n + " points after " + timeout + ", not " + atLeast);
+            }
+            Thread.sleep(20);
+        }
     }
 
     static float[] storedDense(QdrantClient client, String collection, String docId, int chunk)
