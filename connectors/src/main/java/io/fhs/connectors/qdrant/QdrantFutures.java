@@ -12,11 +12,11 @@ import org.apache.flink.annotation.Internal;
 
 /** The Qdrant client's futures as {@link CompletableFuture}s, and the threads retries wait on. */
 @Internal
-public final class QdrantFutures {
+final class QdrantFutures {
     private QdrantFutures() {}
 
     /** Completes on the client's callback thread; no thread waits for it. */
-    public static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> future) {
+    static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> future) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Futures.addCallback(
                 future,
@@ -40,7 +40,7 @@ public final class QdrantFutures {
      * which shuts it down. Its thread starts with the first retry, so an owner that never retries
      * costs none.
      */
-    public static ScheduledExecutorService scheduler(String name) {
+    static ScheduledExecutorService scheduler(String name) {
         ScheduledThreadPoolExecutor scheduler =
                 new ScheduledThreadPoolExecutor(1, r -> daemon(name, r));
         // Retries and deadlines that are cancelled need not stay queued until they are due.
