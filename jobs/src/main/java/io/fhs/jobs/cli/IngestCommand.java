@@ -136,7 +136,7 @@ final class IngestCommand implements Callable<Integer> {
                     points,
                     run.restarts());
             if (sampleQuery != null && !run.cancelled()) {
-                SampleSearch.print(client, conf, sampleQuery, out);
+                SampleSearch.print(IngestJob.qdrant(conf), conf, sampleQuery, out);
             }
         }
         out.flush();

@@ -2,11 +2,9 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
-import io.fhs.jobs.ingest.QuantizationSetup;
-import io.fhs.operators.quantize.VectorQuantization;
-import io.qdrant.client.QdrantClient;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -28,23 +26,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class QueryJob {
     private QueryJob() {}
 
-    /** Adds the query graph to {@code env}; tests pass their own source and sink. */
+    /**
+     * Adds the query graph to {@code env}; tests pass their own source and sink. Its stages are
+     * {@link QueryCore}'s, each in an async operator.
+     */
     public static void build(
             StreamExecutionEnvironment env,
             DataStream<KafkaRecord> queries,
             Sink<QueryResult> results,
-            Configuration conf) {
-        build(env, queries, results, conf, storedQuantization(conf));
-    }
-
-    /** As {@link #build}, with the collection's quantization given rather than read from it. */
-    public static void build(
-            StreamExecutionEnvironment env,
-            DataStream<KafkaRecord> queries,
-            Sink<QueryResult> results,
-            Configuration conf,
-            VectorQuantization quantization) {
-        QuerySettings settings = QuerySettings.from(conf, quantization);
+            QuerySettings settings,
+            QdrantConnection qdrant) {
         env.getConfig().enableObjectReuse();
         int capacity = settings.capacity();
         // Encoding and reranking wait for their batch and the queries ahead of it; the search
@@ -71,7 +62,7 @@ public final class QueryJob {
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,
-                                new SearchQueriesFunction(IngestJob.qdrant(conf), settings),
+                                new SearchQueriesFunction(qdrant, settings),
                                 settings.deadline().toMillis() + 1000,
                                 TimeUnit.MILLISECONDS,
                                 capacity)
@@ -93,29 +84,21 @@ public final class QueryJob {
                 .uid("results");
     }
 
-    /** The quantization the ingest job stored with the collection (none if it stored nothing). */
-    static VectorQuantization storedQuantization(Configuration conf) {
-        try (QdrantClient client = IngestJob.qdrant(conf).open()) {
-            return QuantizationSetup.stored(client, conf.get(IngestOptions.COLLECTION))
-                    .orElse(VectorQuantization.none());
-        }
-    }
-
     /** Production wiring: queries from Kafka, results to Kafka. */
     public static void buildFromKafka(
             StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
-        buildFromKafka(env, conf, bounded, storedQuantization(conf));
+        buildFromKafka(env, conf, bounded, QuerySettings.from(conf));
     }
 
     /**
      * As {@link #buildFromKafka(StreamExecutionEnvironment, Configuration, boolean)}, with the
-     * collection's quantization given.
+     * settings given (the collection's stored quantization among them).
      */
     public static void buildFromKafka(
             StreamExecutionEnvironment env,
             Configuration conf,
             boolean bounded,
-            VectorQuantization quantization) {
+            QuerySettings settings) {
         Properties kafka = IngestJob.kafkaProperties(conf);
         var builder =
                 KafkaSource.<KafkaRecord>builder()
@@ -147,8 +130,8 @@ public final class QueryJob {
                 env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka")
                         .uid("kafka-source"),
                 sink,
-                conf,
-                quantization);
+                settings,
+                IngestJob.qdrant(conf));
     }
 
     /** Entry point on a cluster: {@code [--config FILE] [-Dkey=value ...]}. */

@@ -139,14 +139,14 @@ class QueryOptionsTest {
                         hit("C", 1, 0.6f),
                         hit("B", 3, 0.5f),
                         hit("D", 0, 0.4f));
-        List<QueryResult.Hit> docs = QueryEngine.collapse(chunks, 3);
+        List<QueryResult.Hit> docs = QueryCore.collapse(chunks, 3);
         assertThat(docs)
                 .extracting(QueryResult.Hit::docId, QueryResult.Hit::chunk, QueryResult.Hit::score)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("A", 2, 0.9f),
                         org.assertj.core.groups.Tuple.tuple("B", 0, 0.8f),
                         org.assertj.core.groups.Tuple.tuple("C", 1, 0.6f));
-        assertThat(QueryEngine.collapse(chunks, 10))
+        assertThat(QueryCore.collapse(chunks, 10))
                 .extracting(QueryResult.Hit::docId)
                 .containsExactly("A", "B", "C", "D");
     }
