@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.YamlConfig;
+import io.fhs.operators.quantize.Int8Calibration;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ class QueryOptionsTest {
                                 QuerySettings.from(
                                         dbsf,
                                         VectorQuantization.int8(
-                                                io.fhs.operators.quantize.Int8Calibration.fit(
+                                                Int8Calibration.fit(
                                                         List.of(
                                                                 new float[] {0f, 1f},
                                                                 new float[] {1f, 0f})))))
@@ -149,6 +150,65 @@ class QueryOptionsTest {
         assertThat(QueryCore.collapse(chunks, 10))
                 .extracting(QueryResult.Hit::docId)
                 .containsExactly("A", "B", "C", "D");
+    }
+
+    @Test
+    void anEvaluationRowIsTheSameSettingsRankingOtherwise() {
+        Configuration c =
+                YamlConfig.load(CONF.resolve("query.yaml"), Map.of("query.rerank-top-n", "8"));
+        QuerySettings base = QuerySettings.from(c, VectorQuantization.none());
+        QuerySettings row =
+                base.ranking(
+                        QuerySettings.Ranking.clientRrf(2, 1.0, 0.5), 100, Duration.ofMinutes(2));
+        assertThat(row.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
+        assertThat(row.rrfK()).isEqualTo(2);
+        assertThat(row.sparseWeight()).isEqualTo(0.5);
+        assertThat(row.fusesOnClient()).isTrue();
+        assertThat(row.topK()).isEqualTo(100);
+        assertThat(row.collapse()).isTrue();
+        assertThat(row.rerank()).isFalse();
+        assertThat(row.deadline()).isEqualTo(Duration.ofMinutes(2));
+        // What the row does not rank by stays the configuration's.
+        assertThat(row.rerankTopN()).isEqualTo(8);
+        assertThat(row.candidates()).isEqualTo(base.candidates());
+        assertThat(row.collection()).isEqualTo(base.collection());
+        Query q = row.query("q", "text");
+        assertThat(q.topK()).isEqualTo(100);
+        assertThat(q.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
+        assertThat(q.rerank()).isFalse();
+
+        QuerySettings exact =
+                base.ranking(
+                        new QuerySettings.Ranking(
+                                SearchRequest.Mode.DENSE, true, SearchRequest.Fusion.RRF, 60),
+                        100,
+                        Duration.ofMinutes(2));
+        QueryWork w = QueryWork.of(exact.query("q", "t")).encoded(new float[] {1f, 0f}, null, 0);
+        try (SearchStage stage = SearchStage.on(exact, null)) {
+            SearchRequest r = stage.request(w, 100);
+            assertThat(r.mode()).isEqualTo(SearchRequest.Mode.DENSE);
+            assertThat(r.exact()).isTrue();
+            assertThat(r.limit()).isEqualTo(300);
+        }
+
+        // An int8 collection refuses DBSF in a row as it does in the options.
+        QuerySettings int8 =
+                QuerySettings.from(
+                        c,
+                        VectorQuantization.int8(
+                                Int8Calibration.fit(
+                                        List.of(new float[] {0f, 1f}, new float[] {1f, 0f}))));
+        assertThatThrownBy(
+                        () ->
+                                int8.ranking(
+                                        new QuerySettings.Ranking(
+                                                SearchRequest.Mode.HYBRID,
+                                                false,
+                                                SearchRequest.Fusion.DBSF,
+                                                60),
+                                        100,
+                                        Duration.ofMinutes(2)))
+                .hasMessageContaining("query.fusion DBSF misranks int8 collections");
     }
 
     private static QueryResult.Hit hit(String doc, int chunk, float score) {
