@@ -128,7 +128,7 @@ class QueryJobITCase {
         Map<String, List<Long>> timings = new LinkedHashMap<>();
         for (Map.Entry<String, QueryResult> e : direct.entrySet()) {
             JsonNode r = results.get(e.getKey());
-            assertThat(r.has("error")).as(e.getKey()).isFalse();
+            assertThat(r.has("error")).as(e.getKey() + ": " + r.get("error")).isFalse();
             assertThat(r.get("hits")).hasSize(10);
             for (String t : List.of("encode", "search", "rerank", "total")) {
                 assertThat(r.get("timings_ms").get(t).asLong()).isGreaterThanOrEqualTo(0);
