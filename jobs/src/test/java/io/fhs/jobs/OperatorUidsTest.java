@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.query.QueryJob;
+import io.fhs.jobs.query.QuerySettings;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +34,9 @@ class OperatorUidsTest {
     @Test
     void everyOperatorOfTheQueryJobHasAStableUid() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        QueryJob.buildFromKafka(env, new Configuration(), false, VectorQuantization.none());
+        Configuration conf = new Configuration();
+        QueryJob.buildFromKafka(
+                env, conf, false, QuerySettings.from(conf, VectorQuantization.none()));
         assertThat(uids(env))
                 .as("operator -> uid")
                 .doesNotContainValue(null)

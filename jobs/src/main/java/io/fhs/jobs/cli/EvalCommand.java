@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.qdrant.SearchRequest.Mode;
+import io.fhs.jobs.bench.IngestBenchmark;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.eval.EvalRunner;
-import io.fhs.jobs.eval.EvalRunner.Settings;
 import io.fhs.jobs.eval.Metrics;
 import io.fhs.jobs.eval.Qrels;
 import io.fhs.jobs.ingest.IngestOptions;
@@ -16,9 +16,10 @@ import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.options.SparseScope;
 import io.fhs.jobs.progress.ProgressLine;
-import io.fhs.jobs.query.QuerySettings;
-import io.fhs.jobs.query.RerankStage;
+import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.query.QuerySettings.Ranking;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.fhs.operators.sparse.Bm25Encoder;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,20 +159,15 @@ final class EvalCommand implements Callable<Integer> {
             throws Exception {
         Configuration conf = conf(q);
         // The chunks the ingest job will make: their count is the collection's expected size.
-        List<String> chunks = io.fhs.jobs.bench.IngestBenchmark.chunkTexts(conf, corpus);
+        List<String> chunks = IngestBenchmark.chunkTexts(conf, corpus);
         if (!options.sets(ModelOptions.BM25_AVG_LEN)) {
             // BM25 wants the collection's real average length, which a corpus on disk tells.
             conf.set(ModelOptions.BM25_AVG_LEN, averageLength(conf, corpus, chunks));
         }
         if (rerank) {
-            conf.set(io.fhs.jobs.query.QueryOptions.RERANK_TOP_N, rerankTopN);
+            conf.set(QueryOptions.RERANK_TOP_N, rerankTopN);
         }
-        try (EvalRunner runner = new EvalRunner(conf);
-                RerankStage reranker =
-                        rerank
-                                ? RerankStage.open(
-                                        QuerySettings.from(conf, VectorQuantization.none()))
-                                : null) {
+        try (EvalRunner runner = new EvalRunner(conf)) {
             long start = System.nanoTime();
             long points =
                     runner.ingest(
@@ -184,16 +180,16 @@ final class EvalCommand implements Callable<Integer> {
                     points,
                     (System.nanoTime() - start) / 1e9,
                     runner.ingestRestarts());
-            for (Settings s : settings()) {
+            for (Ranking s : rankings()) {
                 long t = System.nanoTime();
                 ProgressLine line = progress.line(label(s), "queries", "queries/s");
                 var run = runner.search(queries, s, n -> line.update(n, queries.size()));
                 line.finish();
                 table.put(label(s), Metrics.Summary.of(run, qrels));
                 seconds.put(label(s), (System.nanoTime() - t) / 1e9);
-                if (reranker != null) {
+                if (rerank) {
                     long r = System.nanoTime();
-                    var reranked = runner.rerank(queries, reranker);
+                    var reranked = runner.rerank(queries);
                     String label = label(s) + ", rerank top " + rerankTopN;
                     table.put(label, Metrics.Summary.of(reranked, qrels));
                     seconds.put(label, (System.nanoTime() - r) / 1e9);
@@ -284,7 +280,7 @@ final class EvalCommand implements Callable<Integer> {
                 ModelOptions.sparseScope(conf) == SparseScope.DOCUMENT
                         ? corpus.stream().map(TextRecord::fullText).toList()
                         : chunks;
-        try (io.fhs.operators.sparse.Bm25Encoder bm25 = new io.fhs.operators.sparse.Bm25Encoder()) {
+        try (Bm25Encoder bm25 = new Bm25Encoder()) {
             double sum = 0;
             for (String t : texts) {
                 sum += bm25.analyze(t).size();
@@ -325,30 +321,30 @@ final class EvalCommand implements Callable<Integer> {
         return c;
     }
 
-    private List<Settings> settings() {
+    private List<Ranking> rankings() {
         SearchRequest.Fusion f = SearchRequest.Fusion.valueOf(fusion.toUpperCase(Locale.ROOT));
         if (modes != null) {
             if (!modes.equals("all")) {
                 throw new IllegalArgumentException("--modes takes 'all', got '" + modes + "'");
             }
-            List<Settings> all = new ArrayList<>();
-            all.add(new Settings(Mode.DENSE, false, f, rrfK));
-            all.add(new Settings(Mode.DENSE, true, f, rrfK));
-            all.add(new Settings(Mode.SPARSE, false, f, rrfK));
-            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, rrfK));
-            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.RRF, 2));
-            all.add(new Settings(Mode.HYBRID, false, SearchRequest.Fusion.DBSF, rrfK));
+            List<Ranking> all = new ArrayList<>();
+            all.add(new Ranking(Mode.DENSE, false, f, rrfK));
+            all.add(new Ranking(Mode.DENSE, true, f, rrfK));
+            all.add(new Ranking(Mode.SPARSE, false, f, rrfK));
+            all.add(new Ranking(Mode.HYBRID, false, SearchRequest.Fusion.RRF, rrfK));
+            all.add(new Ranking(Mode.HYBRID, false, SearchRequest.Fusion.RRF, 2));
+            all.add(new Ranking(Mode.HYBRID, false, SearchRequest.Fusion.DBSF, rrfK));
             double[] w = weights();
             // Client-side fusion: with equal weights it must reproduce the server's RRF.
-            all.add(Settings.clientRrf(rrfK, w[0], w[1]));
+            all.add(Ranking.clientRrf(rrfK, w[0], w[1]));
             return all;
         }
         double[] w = weights();
         Mode m = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
         return List.of(
                 m == Mode.HYBRID && (w[0] != 1.0 || w[1] != 1.0)
-                        ? Settings.clientRrf(rrfK, w[0], w[1])
-                        : new Settings(m, exact, f, rrfK));
+                        ? Ranking.clientRrf(rrfK, w[0], w[1])
+                        : new Ranking(m, exact, f, rrfK));
     }
 
     private double[] weights() {
@@ -364,7 +360,7 @@ final class EvalCommand implements Callable<Integer> {
                 "--weights takes two numbers DENSE,SPARSE, e.g. 1,0.5; got '" + weights + "'");
     }
 
-    private static String label(Settings s) {
+    private static String label(Ranking s) {
         String base = s.mode().name().toLowerCase(Locale.ROOT);
         if (s.mode() == Mode.HYBRID) {
             base += s.fusion() == SearchRequest.Fusion.RRF ? ", RRF k=" + s.rrfK() : ", DBSF";

@@ -123,7 +123,7 @@ final class IngestCommand implements Callable<Integer> {
                     points,
                     run.restarts());
             if (sampleQuery != null && !run.cancelled()) {
-                SampleSearch.print(client, conf, sampleQuery, out);
+                SampleSearch.print(QdrantOptions.connection(conf), conf, sampleQuery, out);
             }
         }
         out.flush();

@@ -2,7 +2,7 @@ package io.fhs.jobs.cli;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.options.ModelOptions;
-import io.fhs.jobs.query.QueryEngine;
+import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
 import java.io.BufferedReader;
@@ -78,9 +78,9 @@ final class SearchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k: expected a positive integer, got " + k);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (QueryEngine engine = QueryEngine.open(conf)) {
+        try (QueryCore core = QueryCore.open(conf)) {
             if (!words.isEmpty()) {
-                return search(engine, String.join(" ", words), m, k, out) ? 0 : 1;
+                return search(core, String.join(" ", words), m, k, out) ? 0 : 1;
             }
             BufferedReader in =
                     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -94,7 +94,7 @@ final class SearchCommand implements Callable<Integer> {
                     return 0;
                 }
                 if (!line.isBlank()) {
-                    search(engine, line.strip(), m, k, out);
+                    search(core, line.strip(), m, k, out);
                 }
             }
         }
@@ -102,8 +102,8 @@ final class SearchCommand implements Callable<Integer> {
 
     /** Runs one search and prints it; false when the query got an error result. */
     private boolean search(
-            QueryEngine engine, String text, SearchRequest.Mode m, int k, PrintWriter out) {
-        QueryResult r = engine.run(engine.query("cli", text, m, k, rerank));
+            QueryCore core, String text, SearchRequest.Mode m, int k, PrintWriter out) {
+        QueryResult r = core.run(core.query("cli", text, m, k, rerank));
         if (r.error() != null) {
             out.printf("%nerror: %s%n", r.error());
             out.flush();

@@ -1,6 +1,6 @@
 package io.fhs.jobs.cli;
 
-import io.fhs.jobs.query.QueryEngine;
+import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.serve.SearchServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
                     "--queue: expected a positive integer, got " + queue);
         }
         Configuration conf = options.query();
-        QueryEngine engine = QueryEngine.open(conf);
+        QueryCore engine = QueryCore.open(conf);
         SearchServer server;
         try {
             server = SearchServer.start(engine, host, port, queue);

@@ -18,4 +18,11 @@ public record Query(
         SearchRequest.Mode mode,
         boolean rerank,
         long receivedMillis)
-        implements Serializable {}
+        implements Serializable {
+
+    /** A query without a filter, received now. */
+    public static Query of(
+            String queryId, String text, SearchRequest.Mode mode, int topK, boolean rerank) {
+        return new Query(queryId, text, topK, Map.of(), mode, rerank, System.currentTimeMillis());
+    }
+}

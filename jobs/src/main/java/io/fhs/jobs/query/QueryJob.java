@@ -2,13 +2,11 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.kafka.KafkaRecordDeserializer;
+import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.jobs.config.ConfigLoader;
-import io.fhs.jobs.ingest.QuantizationSetup;
 import io.fhs.jobs.options.Connectivity;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
-import io.fhs.operators.quantize.VectorQuantization;
-import io.qdrant.client.QdrantClient;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,6 +19,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The query job: Kafka -> parse (bad queries become error results) -> micro-batched encoding ->
@@ -30,23 +29,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class QueryJob {
     private QueryJob() {}
 
-    /** Adds the query graph to {@code env}; tests pass their own source and sink. */
+    /**
+     * Adds the query graph to {@code env}; tests pass their own source and sink. Its stages are
+     * {@link QueryCore}'s, each in an async operator.
+     */
     public static void build(
             StreamExecutionEnvironment env,
             DataStream<KafkaRecord> queries,
             Sink<QueryResult> results,
-            Configuration conf) {
-        build(env, queries, results, conf, storedQuantization(conf));
-    }
-
-    /** As {@link #build}, with the collection's quantization given rather than read from it. */
-    public static void build(
-            StreamExecutionEnvironment env,
-            DataStream<KafkaRecord> queries,
-            Sink<QueryResult> results,
-            Configuration conf,
-            VectorQuantization quantization) {
-        QuerySettings settings = QuerySettings.from(conf, quantization);
+            QuerySettings settings,
+            QdrantConnection qdrant) {
         env.getConfig().enableObjectReuse();
         int capacity = settings.capacity();
         // Encoding and reranking wait for their batch and the queries ahead of it; the search
@@ -73,7 +65,7 @@ public final class QueryJob {
         DataStream<QueryWork> searched =
                 AsyncDataStream.unorderedWait(
                                 encoded,
-                                new SearchQueriesFunction(QdrantOptions.connection(conf), settings),
+                                new SearchQueriesFunction(qdrant, settings),
                                 settings.deadline().toMillis() + 1000,
                                 TimeUnit.MILLISECONDS,
                                 capacity)
@@ -95,29 +87,21 @@ public final class QueryJob {
                 .uid("results");
     }
 
-    /** The quantization the ingest job stored with the collection (none if it stored nothing). */
-    static VectorQuantization storedQuantization(Configuration conf) {
-        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
-            return QuantizationSetup.stored(client, conf.get(QdrantOptions.COLLECTION))
-                    .orElse(VectorQuantization.none());
-        }
-    }
-
     /** Production wiring: queries from Kafka, results to Kafka. */
     public static void buildFromKafka(
             StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
-        buildFromKafka(env, conf, bounded, storedQuantization(conf));
+        buildFromKafka(env, conf, bounded, QuerySettings.from(conf));
     }
 
     /**
      * As {@link #buildFromKafka(StreamExecutionEnvironment, Configuration, boolean)}, with the
-     * collection's quantization given.
+     * settings given (the collection's stored quantization among them).
      */
     public static void buildFromKafka(
             StreamExecutionEnvironment env,
             Configuration conf,
             boolean bounded,
-            VectorQuantization quantization) {
+            QuerySettings settings) {
         Properties kafka = KafkaOptions.properties(conf);
         var builder =
                 KafkaSource.<KafkaRecord>builder()
@@ -127,10 +111,8 @@ public final class QueryJob {
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(
                                         conf.get(QueryOptions.FROM_EARLIEST)
-                                                ? org.apache.kafka.clients.consumer
-                                                        .OffsetResetStrategy.EARLIEST
-                                                : org.apache.kafka.clients.consumer
-                                                        .OffsetResetStrategy.LATEST))
+                                                ? OffsetResetStrategy.EARLIEST
+                                                : OffsetResetStrategy.LATEST))
                         .setDeserializer(new KafkaRecordDeserializer());
         if (bounded) {
             builder.setStartingOffsets(OffsetsInitializer.earliest());
@@ -149,8 +131,8 @@ public final class QueryJob {
                 env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "kafka")
                         .uid("kafka-source"),
                 sink,
-                conf,
-                quantization);
+                settings,
+                QdrantOptions.connection(conf));
     }
 
     /** Entry point on a cluster: {@code [--config FILE] [-Dkey=value ...]}. */

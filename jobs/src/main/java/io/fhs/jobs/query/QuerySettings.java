@@ -1,16 +1,22 @@
 package io.fhs.jobs.query;
 
+import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.ingest.QuantizationSetup;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Everything the query stages need, read once from the options: serializable, so the Flink
- * operators carry it to the task managers and open their stage from it there.
+ * Everything the query core ({@link QueryCore}) and its stages need, read once from the options:
+ * the one settings type of the query job, {@code fhs search}, {@code fhs serve}, {@code fhs eval}
+ * and {@code --sample-query}. Serializable, so the Flink operators carry it to the task managers
+ * and open their stage from it there. Evaluation varies its {@link Ranking} through {@link
+ * #ranking(Ranking, int, Duration)}, not through a configuration of its own.
  *
  * @param rerankModel cross-encoder directory or name; null when none is configured
  * @param quantization the query form of the collection's stored quantization
@@ -42,17 +48,87 @@ public record QuerySettings(
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The settings {@code conf} gives (validated), for a collection quantized as given. */
-    public static QuerySettings from(Configuration conf, VectorQuantization quantization) {
-        QueryOptions.sanityCheck(conf);
+    public QuerySettings {
         if (quantization.mode() == VectorQuantization.Mode.INT8
-                && conf.get(QueryOptions.FUSION) == SearchRequest.Fusion.DBSF) {
+                && fusion == SearchRequest.Fusion.DBSF) {
             // Measured on CACM: hybrid NDCG@10 0.25 with DBSF against 0.54 with RRF.
             throw new IllegalArgumentException(
                     QueryOptions.FUSION.key()
                             + " DBSF misranks int8 collections, whose Euclid distances it"
                             + " normalises the wrong way up; use RRF");
         }
+    }
+
+    /**
+     * How searches rank: what evaluation varies from row to row over one collection and one set of
+     * encoded queries.
+     *
+     * @param mode the mode of the queries that give none
+     * @param exact dense search without the HNSW index
+     * @param clientFusion hybrid RRF fused here from a dense and a sparse list
+     */
+    public record Ranking(
+            SearchRequest.Mode mode,
+            boolean exact,
+            SearchRequest.Fusion fusion,
+            int rrfK,
+            boolean clientFusion,
+            double denseWeight,
+            double sparseWeight)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** Server-side fusion (RRF with equal weights, or DBSF). */
+        public Ranking(
+                SearchRequest.Mode mode, boolean exact, SearchRequest.Fusion fusion, int rrfK) {
+            this(mode, exact, fusion, rrfK, false, 1.0, 1.0);
+        }
+
+        /** Hybrid RRF with weights, fused on the client over the two lists Qdrant returns. */
+        public static Ranking clientRrf(int rrfK, double denseWeight, double sparseWeight) {
+            return new Ranking(
+                    SearchRequest.Mode.HYBRID,
+                    false,
+                    SearchRequest.Fusion.RRF,
+                    rrfK,
+                    true,
+                    denseWeight,
+                    sparseWeight);
+        }
+
+        /** Whether this is hybrid RRF fused on the client. */
+        public boolean weighted() {
+            return mode == SearchRequest.Mode.HYBRID && clientFusion;
+        }
+    }
+
+    /**
+     * The settings {@code conf} gives, for the collection as the ingest job stored it: reads the
+     * stored quantization from the Qdrant {@code conf} names.
+     */
+    public static QuerySettings from(Configuration conf) {
+        return from(conf, QdrantOptions.connection(conf));
+    }
+
+    /** As {@link #from(Configuration)}, reading the stored quantization from {@code qdrant}. */
+    public static QuerySettings from(Configuration conf, QdrantConnection qdrant) {
+        return from(conf, storedQuantization(qdrant, conf.get(QdrantOptions.COLLECTION)));
+    }
+
+    /**
+     * The quantization the ingest job stored with {@code collection}, none if it stored nothing:
+     * the query side's only lookup of it, so every query quantizes with the points' ranges.
+     */
+    public static VectorQuantization storedQuantization(
+            QdrantConnection qdrant, String collection) {
+        try (QdrantClient client = qdrant.open()) {
+            return QuantizationSetup.stored(client, collection).orElse(VectorQuantization.none());
+        }
+    }
+
+    /** The settings {@code conf} gives (validated), for a collection quantized as given. */
+    public static QuerySettings from(Configuration conf, VectorQuantization quantization) {
+        QueryOptions.sanityCheck(conf);
         return new QuerySettings(
                 conf.get(QdrantOptions.COLLECTION),
                 conf.get(ModelOptions.DENSE),
@@ -77,6 +153,42 @@ public record QuerySettings(
                 conf.get(QueryOptions.BATCH_SIZE),
                 conf.get(QueryOptions.MAX_WAIT),
                 conf.get(QueryOptions.CAPACITY));
+    }
+
+    /**
+     * These settings ranking as {@code r}, {@code topK} documents deep (chunks collapsed to
+     * documents, no reranking), each search given {@code searchDeadline}: an evaluation row.
+     */
+    public QuerySettings ranking(Ranking r, int topK, Duration searchDeadline) {
+        return new QuerySettings(
+                collection,
+                denseModel,
+                sparseModel,
+                bm25AvgLen,
+                rerankModel,
+                quantization,
+                topK,
+                r.mode(),
+                false,
+                candidates,
+                r.fusion(),
+                r.rrfK(),
+                r.denseWeight(),
+                r.sparseWeight(),
+                r.clientFusion(),
+                r.exact(),
+                true,
+                returnText,
+                rerankTopN,
+                searchDeadline,
+                batchSize,
+                maxWait,
+                capacity);
+    }
+
+    /** A query with these defaults (top_k, mode, rerank, no filter). */
+    public Query query(String queryId, String text) {
+        return Query.of(queryId, text, mode, topK, rerank);
     }
 
     /** Whether a sparse model is configured ({@code model.sparse: none} turns it off). */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.cli.Snippets;
 import io.fhs.jobs.query.Query;
-import io.fhs.jobs.query.QueryEngine;
+import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.query.QueryParser;
 import io.fhs.jobs.query.QueryResult;
 import io.fhs.jobs.query.QuerySettings;
@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The JSON API over a {@link QueryEngine}: {@code /search}, {@code /compare} and {@code /health}.
- * The engine's encoder and reranker are not thread-safe, so every engine call runs on one thread,
- * behind a bounded queue: a request that finds it full gets a 503 at once.
+ * The JSON API over a {@link QueryCore}: {@code /search}, {@code /compare} and {@code /health}. The
+ * core's encoder and reranker are not thread-safe, so every call of it runs on one thread, behind a
+ * bounded queue: a request that finds it full gets a 503 at once.
  */
 final class SearchApi implements AutoCloseable {
     static final Set<String> SEARCH_PARAMS = Set.of("q", "mode", "top_k", "rerank");
@@ -34,7 +34,7 @@ final class SearchApi implements AutoCloseable {
             List.of(SearchRequest.Mode.DENSE, SearchRequest.Mode.SPARSE, SearchRequest.Mode.HYBRID);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final QueryEngine engine;
+    private final QueryCore core;
     private final QuerySettings settings;
     private final QueryParser parser;
     private final ThreadPoolExecutor engineThread;
@@ -43,9 +43,9 @@ final class SearchApi implements AutoCloseable {
     private final long timeoutMs;
     private final AtomicLong ids = new AtomicLong();
 
-    SearchApi(QueryEngine engine, int queue) {
-        this.engine = engine;
-        this.settings = engine.settings();
+    SearchApi(QueryCore core, int queue) {
+        this.core = core;
+        this.settings = core.settings();
         this.parser = new QueryParser(settings.topK(), settings.mode(), settings.rerank());
         this.queue = queue;
         this.timeoutMs = settings.deadline().toMillis() + 30_000;
@@ -113,7 +113,7 @@ final class SearchApi implements AutoCloseable {
         return "http-" + ids.incrementAndGet();
     }
 
-    /** Refuses what the engine would fail anyway, as a bad parameter rather than an error. */
+    /** Refuses what the core would fail anyway, as a bad parameter rather than an error. */
     private void check(Query q) {
         if (q.rerank() && settings.rerankModel() == null) {
             throw ApiException.badRequest(
@@ -127,7 +127,7 @@ final class SearchApi implements AutoCloseable {
 
     private CompletableFuture<List<QueryResult>> run(List<Query> queries) {
         try {
-            return CompletableFuture.supplyAsync(() -> engine.runAll(queries), engineThread)
+            return CompletableFuture.supplyAsync(() -> core.runAll(queries), engineThread)
                     .orTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             throw new ApiException(

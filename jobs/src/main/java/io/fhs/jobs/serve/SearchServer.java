@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.fhs.jobs.query.QueryEngine;
+import io.fhs.jobs.query.QueryCore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -68,7 +68,7 @@ public final class SearchServer implements AutoCloseable {
      * Serves {@code engine} on {@code host:port} (port 0: any free one) with at most {@code queue}
      * searches waiting for the engine. The caller keeps the engine and closes it after this.
      */
-    public static SearchServer start(QueryEngine engine, String host, int port, int queue) {
+    public static SearchServer start(QueryCore engine, String host, int port, int queue) {
         Map<String, Page> pages =
                 Map.of(
                         "/", page("index.html", "text/html; charset=utf-8"),

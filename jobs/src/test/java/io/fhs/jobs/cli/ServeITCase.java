@@ -15,8 +15,7 @@ import io.fhs.jobs.eval.EvalRunner;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.Query;
-import io.fhs.jobs.query.QueryEngine;
-import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.query.QueryResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -83,7 +82,7 @@ class ServeITCase {
     static String query;
     static Process serve;
     static String url;
-    static QueryEngine direct;
+    static QueryCore direct;
     static HttpClient http;
 
     @BeforeAll
@@ -119,8 +118,7 @@ class ServeITCase {
                                 "true",
                                 "query.deadline",
                                 "2 s"));
-        QueryOptions.sanityCheck(conf);
-        direct = QueryEngine.open(conf);
+        direct = QueryCore.open(conf);
         serve = startServe();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -269,7 +267,7 @@ class ServeITCase {
 
     @Test
     @Order(1)
-    void searchAndCompareRankAsTheQueryEngine() throws Exception {
+    void searchAndCompareRankAsTheQueryCore() throws Exception {
         Response health = get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().get("collection").asText()).isEqualTo(COLLECTION);

@@ -180,6 +180,8 @@ class EvalITCase {
         assertThat(image.getWidth()).isEqualTo(1100);
         assertThat(image.getHeight()).isGreaterThanOrEqualTo(600);
         assertThat(err.toString()).contains("chart written to " + chart);
+        // For the record (not asserted): the figures, to compare across changes of the search.
+        System.out.println("fhs eval " + String.join(" ", args) + ":\n" + out);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
         for (JsonNode row : new ObjectMapper().readTree(out.toString())) {
             rows.put(row.get("mode").asText(), row);

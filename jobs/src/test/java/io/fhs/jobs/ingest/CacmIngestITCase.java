@@ -5,23 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.PointIds;
 import io.fhs.connectors.qdrant.QdrantCalls;
-import io.fhs.connectors.qdrant.QdrantSearcher;
-import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.query.QueryCore;
+import io.fhs.jobs.query.QueryResult;
+import io.fhs.jobs.query.QuerySettings;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.similarity.SimilarityFunction;
-import io.fhs.operators.sparse.Bm25Encoder;
-import io.fhs.operators.sparse.Bm25Options;
-import io.fhs.operators.sparse.SparseVector;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import io.qdrant.client.PointIdFactory;
@@ -140,20 +137,17 @@ class CacmIngestITCase {
                     relevant.add(cols[1]);
                 }
             }
-            try (Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
-                    QdrantSearcher searcher =
-                            new QdrantSearcher(client, "cacm", "dense", "sparse")) {
-                SparseVector terms = bm25.encode(query, Role.QUERY);
-                List<SearchHit> hits =
-                        searcher.search(
-                                        SearchRequest.hybrid(
-                                                encoder.encode(query, Role.QUERY),
-                                                new SparseValues(terms.indices(), terms.values()),
-                                                10,
-                                                100))
-                                .get();
-                assertThat(hits).hasSize(10);
-                assertThat(hits).extracting(SearchHit::docId).containsAnyElementsOf(relevant);
+            // Searched as the query job searches: the query core, on the options of this ingest.
+            try (QueryCore core =
+                    QueryCore.open(
+                            QuerySettings.from(conf, QDRANT.connection()), QDRANT.connection())) {
+                QueryResult r =
+                        core.run(core.query("1", query, SearchRequest.Mode.HYBRID, 10, false));
+                assertThat(r.error()).isNull();
+                assertThat(r.hits()).hasSize(10);
+                assertThat(r.hits())
+                        .extracting(QueryResult.Hit::docId)
+                        .containsAnyElementsOf(relevant);
             }
         }
     }

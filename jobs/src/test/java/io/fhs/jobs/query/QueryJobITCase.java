@@ -5,10 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhs.connectors.qdrant.QdrantSearcher;
-import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
@@ -18,19 +15,12 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.VectorQuantization;
-import io.fhs.operators.sparse.Bm25Encoder;
-import io.fhs.operators.sparse.Bm25Options;
-import io.fhs.operators.sparse.SparseVector;
-import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -112,7 +102,7 @@ class QueryJobITCase {
         values.add("{\"query_id\": \"bad-1\", \"text\": \"x\", \"top_k\": \"ten\"}");
         values.add("{not json");
         Configuration conf = base("cacm-queries");
-        // One query per encoder call, as the direct search below encodes them: batched and single
+        // One query per encoder call, as the direct runs below encode them: batched and single
         // encodings differ by ~1e-7, enough to swap documents whose cosines are that close.
         conf.set(QueryOptions.BATCH_SIZE, 1);
         Map<String, JsonNode> results = run(conf, values, 54);
@@ -127,60 +117,46 @@ class QueryJobITCase {
                                 assertThat(results.get(k).get("error").asText())
                                         .startsWith("malformed JSON"));
 
-        Map<String, List<Long>> timings = new LinkedHashMap<>();
-        try (QdrantClient client = QDRANT.connection().open();
-                DenseEncoder dense = DenseEncoder.open("all-MiniLM-L6-v2");
-                Bm25Encoder bm25 = new Bm25Encoder(Bm25Options.defaults().withAvgLen(60));
-                QdrantSearcher searcher =
-                        new QdrantSearcher(client, COLLECTION, "dense", "sparse")) {
+        // The query core run directly, with the job's settings: the job is its stages in
+        // operators, so it must rank the same.
+        Map<String, QueryResult> direct = new LinkedHashMap<>();
+        try (QueryCore core = QueryCore.open(conf)) {
             for (TextRecord q : queries) {
-                if (!judged.contains(q.id())) {
-                    continue;
+                if (judged.contains(q.id())) {
+                    direct.put(q.id(), core.run(core.query(q.id(), q.text())));
                 }
-                JsonNode r = results.get(q.id());
-                assertThat(r.has("error")).as(q.id()).isFalse();
-                assertThat(r.get("hits")).hasSize(10);
-                for (String t : List.of("encode", "search", "rerank", "total")) {
-                    assertThat(r.get("timings_ms").get(t).asLong()).isGreaterThanOrEqualTo(0);
-                    timings.computeIfAbsent(t, x -> new ArrayList<>())
-                            .add(r.get("timings_ms").get(t).asLong());
-                }
-                SparseVector terms = bm25.encode(q.text(), Role.QUERY);
-                List<SearchHit> direct =
-                        searcher.search(
-                                        SearchRequest.hybrid(
-                                                dense.encode(q.text(), Role.QUERY),
-                                                new SparseValues(terms.indices(), terms.values()),
-                                                30,
-                                                100))
-                                .get();
-                List<SearchHit> best = new ArrayList<>();
-                LinkedHashSet<String> seen = new LinkedHashSet<>();
-                for (SearchHit h : direct) {
-                    if (seen.add(h.docId())) {
-                        best.add(h);
-                    }
-                }
-                for (int i = 0; i < 10; i++) {
-                    JsonNode hit = r.get("hits").get(i);
-                    float score = hit.get("score").floatValue();
-                    assertThat(score)
-                            .as(q.id() + " rank " + i)
-                            .isCloseTo(best.get(i).score(), offset(1e-5f));
-                    // RRF gives equal scores to, e.g., the first of one list and the first of the
-                    // other; Qdrant orders such ties arbitrarily, so a tie may come in either
-                    // order.
-                    List<SearchHit> tied =
-                            best.stream().filter(h -> Math.abs(h.score() - score) < 1e-6f).toList();
-                    assertThat(tied)
-                            .as(q.id() + " rank " + i)
-                            .anySatisfy(
-                                    h -> {
-                                        assertThat(h.docId()).isEqualTo(hit.get("doc_id").asText());
-                                        assertThat(h.chunk()).isEqualTo(hit.get("chunk").asInt());
-                                    });
-                    assertThat(hit.get("text").asText()).isNotBlank();
-                }
+            }
+        }
+        Map<String, List<Long>> timings = new LinkedHashMap<>();
+        for (Map.Entry<String, QueryResult> e : direct.entrySet()) {
+            JsonNode r = results.get(e.getKey());
+            assertThat(r.has("error")).as(e.getKey() + ": " + r.get("error")).isFalse();
+            assertThat(r.get("hits")).hasSize(10);
+            for (String t : List.of("encode", "search", "rerank", "total")) {
+                assertThat(r.get("timings_ms").get(t).asLong()).isGreaterThanOrEqualTo(0);
+                timings.computeIfAbsent(t, x -> new ArrayList<>())
+                        .add(r.get("timings_ms").get(t).asLong());
+            }
+            List<QueryResult.Hit> best = e.getValue().hits();
+            assertThat(best).as(e.getKey()).hasSize(10);
+            for (int i = 0; i < 10; i++) {
+                JsonNode hit = r.get("hits").get(i);
+                float score = hit.get("score").floatValue();
+                assertThat(score)
+                        .as(e.getKey() + " rank " + i)
+                        .isCloseTo(best.get(i).score(), offset(1e-5f));
+                // RRF gives equal scores to, e.g., the first of one list and the first of the
+                // other; Qdrant orders such ties arbitrarily, so a tie may come in either order.
+                List<QueryResult.Hit> tied =
+                        best.stream().filter(h -> Math.abs(h.score() - score) < 1e-6f).toList();
+                assertThat(tied)
+                        .as(e.getKey() + " rank " + i)
+                        .anySatisfy(
+                                h -> {
+                                    assertThat(h.docId()).isEqualTo(hit.get("doc_id").asText());
+                                    assertThat(h.chunk()).isEqualTo(hit.get("chunk").asInt());
+                                });
+                assertThat(hit.get("text").asText()).isNotBlank();
             }
         }
         // For the record (not asserted): per-stage milliseconds over the 52 queries.
@@ -237,7 +213,7 @@ class QueryJobITCase {
         List<String> ranked = out.lines().filter(l -> l.matches(" ?\\d+\\. .*")).toList();
         assertThat(ranked).hasSize(3);
         List<QueryResult.Hit> expected;
-        try (QueryEngine engine = QueryEngine.open(base("unused"))) {
+        try (QueryCore engine = QueryCore.open(base("unused"))) {
             expected =
                     engine.run(
                                     engine.query(
@@ -305,7 +281,7 @@ class QueryJobITCase {
             Configuration chunks = conf.clone();
             chunks.set(QueryOptions.COLLAPSE, false);
             List<QueryResult.Hit> all;
-            try (QueryEngine engine = QueryEngine.open(chunks)) {
+            try (QueryCore engine = QueryCore.open(chunks)) {
                 all = engine.run(engine.query("c", "computer programs", mode, 40, false)).hits();
             }
             if (mode != SearchRequest.Mode.SPARSE) {
@@ -316,7 +292,7 @@ class QueryJobITCase {
                         .isLessThan(all.size());
             }
             List<QueryResult.Hit> docs;
-            try (QueryEngine engine = QueryEngine.open(conf)) {
+            try (QueryCore engine = QueryCore.open(conf)) {
                 docs = engine.run(engine.query("c", "computer programs", mode, 5, false)).hits();
             }
             assertThat(docs).as(mode.toString()).hasSize(5);
@@ -341,7 +317,7 @@ class QueryJobITCase {
         Map<String, Float> denseScores = new LinkedHashMap<>();
         Map<String, Float> sparseScores = new LinkedHashMap<>();
         String text = "parallel processing of linear equations";
-        try (QueryEngine engine = QueryEngine.open(conf)) {
+        try (QueryCore engine = QueryCore.open(conf)) {
             for (QueryResult.Hit h :
                     engine.run(engine.query("d", text, SearchRequest.Mode.DENSE, 100, false))
                             .hits()) {
@@ -360,7 +336,7 @@ class QueryJobITCase {
                     .allSatisfy(h -> assertThat(h.denseScore()).isNull());
         }
         conf.set(QueryOptions.DENSE_WEIGHT, 2.0);
-        try (QueryEngine engine = QueryEngine.open(conf)) {
+        try (QueryCore engine = QueryCore.open(conf)) {
             List<QueryResult.Hit> hits = engine.run(engine.query("w", text)).hits();
             assertThat(hits).hasSize(10);
             assertThat(hits)
@@ -415,8 +391,8 @@ class QueryJobITCase {
             }
             // The engine alone answers the same way.
             conf.set(QueryOptions.DEADLINE, Duration.ofMillis(800));
-            try (QueryEngine engine =
-                    QueryEngine.open(
+            try (QueryCore engine =
+                    QueryCore.open(
                             QuerySettings.from(conf, VectorQuantization.none()),
                             QDRANT.connection())) {
                 long start = System.nanoTime();

@@ -2,9 +2,11 @@ package io.fhs.jobs.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.ConfigLoader;
+import io.fhs.operators.quantize.Int8Calibration;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +97,7 @@ class QueryOptionsTest {
                                 QuerySettings.from(
                                         dbsf,
                                         VectorQuantization.int8(
-                                                io.fhs.operators.quantize.Int8Calibration.fit(
+                                                Int8Calibration.fit(
                                                         List.of(
                                                                 new float[] {0f, 1f},
                                                                 new float[] {1f, 0f})))))
@@ -139,16 +141,72 @@ class QueryOptionsTest {
                         hit("C", 1, 0.6f),
                         hit("B", 3, 0.5f),
                         hit("D", 0, 0.4f));
-        List<QueryResult.Hit> docs = QueryEngine.collapse(chunks, 3);
+        List<QueryResult.Hit> docs = QueryCore.collapse(chunks, 3);
         assertThat(docs)
                 .extracting(QueryResult.Hit::docId, QueryResult.Hit::chunk, QueryResult.Hit::score)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("A", 2, 0.9f),
-                        org.assertj.core.groups.Tuple.tuple("B", 0, 0.8f),
-                        org.assertj.core.groups.Tuple.tuple("C", 1, 0.6f));
-        assertThat(QueryEngine.collapse(chunks, 10))
+                .containsExactly(tuple("A", 2, 0.9f), tuple("B", 0, 0.8f), tuple("C", 1, 0.6f));
+        assertThat(QueryCore.collapse(chunks, 10))
                 .extracting(QueryResult.Hit::docId)
                 .containsExactly("A", "B", "C", "D");
+    }
+
+    @Test
+    void anEvaluationRowIsTheSameSettingsRankingOtherwise() {
+        Configuration c =
+                ConfigLoader.load(CONF.resolve("query.yaml"), Map.of("query.rerank-top-n", "8"));
+        QuerySettings base = QuerySettings.from(c, VectorQuantization.none());
+        QuerySettings row =
+                base.ranking(
+                        QuerySettings.Ranking.clientRrf(2, 1.0, 0.5), 100, Duration.ofMinutes(2));
+        assertThat(row.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
+        assertThat(row.rrfK()).isEqualTo(2);
+        assertThat(row.sparseWeight()).isEqualTo(0.5);
+        assertThat(row.fusesOnClient()).isTrue();
+        assertThat(row.topK()).isEqualTo(100);
+        assertThat(row.collapse()).isTrue();
+        assertThat(row.rerank()).isFalse();
+        assertThat(row.deadline()).isEqualTo(Duration.ofMinutes(2));
+        // What the row does not rank by stays the configuration's.
+        assertThat(row.rerankTopN()).isEqualTo(8);
+        assertThat(row.candidates()).isEqualTo(base.candidates());
+        assertThat(row.collection()).isEqualTo(base.collection());
+        Query q = row.query("q", "text");
+        assertThat(q.topK()).isEqualTo(100);
+        assertThat(q.mode()).isEqualTo(SearchRequest.Mode.HYBRID);
+        assertThat(q.rerank()).isFalse();
+
+        QuerySettings exact =
+                base.ranking(
+                        new QuerySettings.Ranking(
+                                SearchRequest.Mode.DENSE, true, SearchRequest.Fusion.RRF, 60),
+                        100,
+                        Duration.ofMinutes(2));
+        QueryWork w = QueryWork.of(exact.query("q", "t")).encoded(new float[] {1f, 0f}, null, 0);
+        try (SearchStage stage = SearchStage.on(exact, null)) {
+            SearchRequest r = stage.request(w, 100);
+            assertThat(r.mode()).isEqualTo(SearchRequest.Mode.DENSE);
+            assertThat(r.exact()).isTrue();
+            assertThat(r.limit()).isEqualTo(300);
+        }
+
+        // An int8 collection refuses DBSF in a row as it does in the options.
+        QuerySettings int8 =
+                QuerySettings.from(
+                        c,
+                        VectorQuantization.int8(
+                                Int8Calibration.fit(
+                                        List.of(new float[] {0f, 1f}, new float[] {1f, 0f}))));
+        assertThatThrownBy(
+                        () ->
+                                int8.ranking(
+                                        new QuerySettings.Ranking(
+                                                SearchRequest.Mode.HYBRID,
+                                                false,
+                                                SearchRequest.Fusion.DBSF,
+                                                60),
+                                        100,
+                                        Duration.ofMinutes(2)))
+                .hasMessageContaining("query.fusion DBSF misranks int8 collections");
     }
 
     private static QueryResult.Hit hit(String doc, int chunk, float score) {

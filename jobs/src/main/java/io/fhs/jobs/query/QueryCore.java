@@ -2,23 +2,23 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.ingest.QuantizationSetup;
 import io.fhs.jobs.options.QdrantOptions;
-import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The query side without Flink: encode, search, rerank and collapse, the same code the query job
- * runs as separate async operators, for the terminal search, evaluation and tests.
+ * The query pipeline, plain Java: encode, search (collapsing chunks to documents), rerank. The
+ * query job runs its stages as async operators ({@link EncodeQueriesFunction}, {@link
+ * SearchQueriesFunction}, {@link RerankFunction}); {@code fhs search}, {@code fhs serve}, {@code
+ * fhs eval}, {@code --sample-query} and the tests call it directly, so that all of them rank alike.
  *
  * <pre>{@code
- * try (QueryEngine engine = QueryEngine.open(conf)) {
- *     List<QueryResult> results = engine.runAll(List.of(engine.query("q1", "time sharing")));
+ * try (QueryCore core = QueryCore.open(conf)) {
+ *     List<QueryResult> results = core.runAll(List.of(core.query("q1", "time sharing")));
  * }
  * }</pre>
  *
@@ -26,53 +26,52 @@ import org.apache.flink.configuration.Configuration;
  * #search} (async), {@link #rerank} (one cross-encoder call per batch). Encoding and reranking are
  * not thread-safe: call them from one thread at a time.
  */
-public final class QueryEngine implements AutoCloseable {
+public final class QueryCore implements AutoCloseable {
     private final QuerySettings settings;
+    private final QdrantClient client;
     private final EncodeStage encoder;
     private final SearchStage searcher;
     private final RerankStage reranker;
 
-    private QueryEngine(
+    private QueryCore(
             QuerySettings settings,
+            QdrantClient client,
             EncodeStage encoder,
             SearchStage searcher,
             RerankStage reranker) {
         this.settings = settings;
+        this.client = client;
         this.encoder = encoder;
         this.searcher = searcher;
         this.reranker = reranker;
     }
 
     /**
-     * An engine for the options in {@code conf} ({@code conf/query.yaml}), against the Qdrant and
+     * A core for the options in {@code conf} ({@code conf/query.yaml}), against the Qdrant and
      * collection they name, with the quantization the ingest job stored with the collection.
      */
-    public static QueryEngine open(Configuration conf) {
-        return open(conf, QdrantOptions.connection(conf));
+    public static QueryCore open(Configuration conf) {
+        QdrantConnection qdrant = QdrantOptions.connection(conf);
+        return open(QuerySettings.from(conf, qdrant), qdrant);
     }
 
-    /** As {@link #open(Configuration)}, on the given Qdrant. */
-    public static QueryEngine open(Configuration conf, QdrantConnection qdrant) {
-        VectorQuantization quantization;
-        try (QdrantClient client = qdrant.open()) {
-            quantization =
-                    QuantizationSetup.stored(client, conf.get(QdrantOptions.COLLECTION))
-                            .orElse(VectorQuantization.none());
-        }
-        return open(QuerySettings.from(conf, quantization), qdrant);
-    }
-
-    /** An engine for the given settings on the given Qdrant. */
-    public static QueryEngine open(QuerySettings settings, QdrantConnection qdrant) {
+    /** A core for the given settings on the given Qdrant. */
+    public static QueryCore open(QuerySettings settings, QdrantConnection qdrant) {
         EncodeStage encoder = EncodeStage.open(settings);
         RerankStage reranker = null;
+        QdrantClient client = null;
         try {
             reranker = RerankStage.open(settings);
-            return new QueryEngine(settings, encoder, SearchStage.open(settings, qdrant), reranker);
+            client = qdrant.open();
+            return new QueryCore(
+                    settings, client, encoder, SearchStage.on(settings, client), reranker);
         } catch (RuntimeException e) {
             encoder.close();
             if (reranker != null) {
                 reranker.close();
+            }
+            if (client != null) {
+                client.close();
             }
             throw e;
         }
@@ -84,20 +83,13 @@ public final class QueryEngine implements AutoCloseable {
 
     /** A query with the configured defaults (top_k, mode, rerank, no filter). */
     public Query query(String queryId, String text) {
-        return new Query(
-                queryId,
-                text,
-                settings.topK(),
-                Map.of(),
-                settings.mode(),
-                settings.rerank(),
-                System.currentTimeMillis());
+        return settings.query(queryId, text);
     }
 
     /** As {@link #query(String, String)}, with mode, top_k and reranking given. */
     public Query query(
             String queryId, String text, SearchRequest.Mode mode, int topK, boolean rerank) {
-        return new Query(queryId, text, topK, Map.of(), mode, rerank, System.currentTimeMillis());
+        return Query.of(queryId, text, mode, topK, rerank);
     }
 
     /** Encodes a batch with one dense (and one sparse) encoder call. */
@@ -108,6 +100,30 @@ public final class QueryEngine implements AutoCloseable {
     /** Searches for an encoded query; completes with hits or an error, never exceptionally. */
     public CompletableFuture<QueryWork> search(QueryWork encoded) {
         return searcher.search(encoded);
+    }
+
+    /**
+     * Searches already encoded queries again as {@code ranked} ranks them, with its top_k, all at
+     * once, on this core's client: evaluation's rows over one encoding of the queries. {@code
+     * searched} hears the count of answers taken so far. One result per query, in order.
+     */
+    public List<QueryWork> searchAs(
+            QuerySettings ranked, List<QueryWork> encoded, LongConsumer searched) {
+        try (SearchStage stage = SearchStage.on(ranked, client)) {
+            List<CompletableFuture<QueryWork>> pending = new ArrayList<>(encoded.size());
+            for (QueryWork w : encoded) {
+                Query asked = ranked.query(w.queryId(), w.query().text());
+                pending.add(
+                        stage.search(
+                                QueryWork.of(asked).encoded(w.dense(), w.sparse(), w.encodeMs())));
+            }
+            List<QueryWork> out = new ArrayList<>(pending.size());
+            for (CompletableFuture<QueryWork> f : pending) {
+                out.add(f.join());
+                searched.accept(out.size());
+            }
+            return out;
+        }
     }
 
     /** Reranks a batch of searched queries with one cross-encoder call and cuts them to top_k. */
@@ -150,7 +166,8 @@ public final class QueryEngine implements AutoCloseable {
         return out;
     }
 
-    private List<List<QueryWork>> batches(List<QueryWork> works) {
+    /** {@code works} in batches of {@code query.batch-size}, as the encoder and reranker take. */
+    public List<List<QueryWork>> batches(List<QueryWork> works) {
         List<List<QueryWork>> out = new ArrayList<>();
         for (int i = 0; i < works.size(); i += settings.batchSize()) {
             out.add(works.subList(i, Math.min(works.size(), i + settings.batchSize())));
@@ -166,7 +183,11 @@ public final class QueryEngine implements AutoCloseable {
             try {
                 encoder.close();
             } finally {
-                reranker.close();
+                try {
+                    reranker.close();
+                } finally {
+                    client.close();
+                }
             }
         }
     }
