@@ -3,8 +3,8 @@ package io.fhs.operators.text;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.inference.InferenceException;
+import io.fhs.operators.inference.TokenBudget;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.Role;
@@ -64,19 +64,21 @@ public final class Chunker implements AutoCloseable {
     }
 
     /**
-     * A chunker whose chunks the encoder takes whole as documents: windows as long as its {@code
-     * max_seq_length} leaves after the special tokens and the document prompt.
+     * A chunker whose chunks the bi-encoder in {@code dir} takes whole as documents: windows as
+     * long as its {@code max_seq_length} leaves after the special tokens and the document prompt.
+     * Read from the model's tokenizer and configuration, so it loads no ONNX graph. An overlap as
+     * long as the window would never advance, so it is capped at one token less.
      */
-    public static Chunker forEncoder(DenseEncoder encoder, int overlapTokens) {
-        int budget = encoder.tokenBudget(Role.DOCUMENT);
+    public static Chunker forDocuments(ModelDirectory dir, int overlapTokens) {
+        int budget = TokenBudget.of(dir, Role.DOCUMENT);
         if (budget < 1) {
             throw new IllegalArgumentException(
-                    encoder
+                    dir.name()
                             + " leaves no room for a document's own tokens (token budget "
                             + budget
                             + ")");
         }
-        return new Chunker(encoder.directory(), budget, overlapTokens);
+        return new Chunker(dir, budget, Math.min(overlapTokens, budget - 1));
     }
 
     public int maxTokens() {
