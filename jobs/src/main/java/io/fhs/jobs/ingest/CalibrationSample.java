@@ -1,8 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.KafkaRecord;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.model.Role;
+import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.time.Duration;
@@ -37,13 +36,10 @@ public final class CalibrationSample {
             Configuration conf, List<KafkaRecord> records, int limit) {
         DocumentParser parser = new DocumentParser(conf);
         List<String> texts = new ArrayList<>();
-        try (DenseEncoder encoder = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL));
-                Chunker chunker =
-                        Chunker.forEncoder(
-                                encoder,
-                                Math.min(
-                                        conf.get(IngestOptions.CHUNK_OVERLAP),
-                                        encoder.tokenBudget(Role.DOCUMENT) - 1))) {
+        try (Chunker chunker =
+                Chunker.forDocuments(
+                        ModelLocator.resolve(conf.get(IngestOptions.DENSE_MODEL)),
+                        conf.get(IngestOptions.CHUNK_OVERLAP))) {
             for (KafkaRecord r : records) {
                 DocumentEvent doc;
                 try {

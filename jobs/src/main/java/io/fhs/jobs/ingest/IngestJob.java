@@ -16,9 +16,10 @@ import io.fhs.connectors.qdrant.QdrantSinkBuilder;
 import io.fhs.connectors.qdrant.QdrantWrite;
 import io.fhs.connectors.qdrant.RejectedWriteHandler;
 import io.fhs.connectors.qdrant.RetryPolicy;
-import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.fhs.operators.similarity.SimilarityFunction;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.io.IOException;
@@ -144,26 +145,28 @@ public final class IngestJob {
     /** The collection the job writes, from the models and options. */
     public static CollectionSpec collectionSpec(Configuration conf) {
         String sparse = conf.get(IngestOptions.SPARSE_MODEL);
-        try (DenseEncoder dense = DenseEncoder.open(conf.get(IngestOptions.DENSE_MODEL))) {
-            boolean hasSparse = !"none".equalsIgnoreCase(sparse);
-            return new CollectionSpec(
-                    conf.get(IngestOptions.COLLECTION),
-                    CollectionSpec.DEFAULT_DENSE_NAME,
-                    dense.dimension(),
-                    distance(conf, dense),
-                    datatype(conf),
-                    conf.get(IngestOptions.ON_DISK),
-                    conf.get(IngestOptions.HNSW_M),
-                    conf.get(IngestOptions.HNSW_EF_CONSTRUCT),
-                    // Binary vectors are searched through Qdrant's binary quantization.
-                    conf.get(IngestOptions.VECTOR_QUANTIZATION) == VectorQuantization.Mode.BINARY
-                            ? CollectionSpec.Quantization.BINARY
-                            : conf.get(IngestOptions.QUANTIZATION),
-                    conf.get(IngestOptions.QUANTIZATION_ALWAYS_RAM),
-                    hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
-                    hasSparse && SparseEncoders.BM25.equalsIgnoreCase(sparse),
-                    conf.get(IngestOptions.PAYLOAD_INDEXES));
-        }
+        // The configuration says the dimension and similarity: no need to load the ONNX graph.
+        SentenceTransformerConfig dense =
+                SentenceTransformerConfig.load(
+                        ModelLocator.resolve(conf.get(IngestOptions.DENSE_MODEL)));
+        boolean hasSparse = !"none".equalsIgnoreCase(sparse);
+        return new CollectionSpec(
+                conf.get(IngestOptions.COLLECTION),
+                CollectionSpec.DEFAULT_DENSE_NAME,
+                dense.embeddingDimension(),
+                distance(conf, dense.similarity()),
+                datatype(conf),
+                conf.get(IngestOptions.ON_DISK),
+                conf.get(IngestOptions.HNSW_M),
+                conf.get(IngestOptions.HNSW_EF_CONSTRUCT),
+                // Binary vectors are searched through Qdrant's binary quantization.
+                conf.get(IngestOptions.VECTOR_QUANTIZATION) == VectorQuantization.Mode.BINARY
+                        ? CollectionSpec.Quantization.BINARY
+                        : conf.get(IngestOptions.QUANTIZATION),
+                conf.get(IngestOptions.QUANTIZATION_ALWAYS_RAM),
+                hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
+                hasSparse && SparseEncoders.BM25.equalsIgnoreCase(sparse),
+                conf.get(IngestOptions.PAYLOAD_INDEXES));
     }
 
     /**
@@ -187,9 +190,10 @@ public final class IngestJob {
         }
     }
 
-    private static CollectionSpec.Distance distance(Configuration conf, DenseEncoder dense) {
+    private static CollectionSpec.Distance distance(
+            Configuration conf, SimilarityFunction similarity) {
         return switch (conf.get(IngestOptions.VECTOR_QUANTIZATION)) {
-            case NONE -> CollectionSpec.Distance.forSimilarity(dense.similarity().stName());
+            case NONE -> CollectionSpec.Distance.forSimilarity(similarity.stName());
             // The per-dimension shift of int8 codes breaks dot products, not distances.
             case INT8 -> CollectionSpec.Distance.EUCLID;
             // Float query . (+-1): sentence-transformers' rescoring of binary embeddings.
