@@ -7,6 +7,7 @@ import io.fhs.operators.model.Role;
 import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.similarity.SimilarityFunction;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A sentence-transformers bi-encoder on ONNX Runtime, with sentence-transformers' semantics:
@@ -18,6 +19,7 @@ import java.util.List;
  * tokenizer, session and their life cycle are the {@link OnnxModel}'s; this class translates texts
  * to batches and token embeddings to sentence embeddings.
  */
+@PublicEvolving
 public final class DenseEncoder implements AutoCloseable {
     private final ModelDirectory dir;
     private final SentenceTransformerConfig config;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The native half of every ONNX encoder: the model's tokenizer, its ONNX Runtime session (one per
@@ -27,6 +28,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe: the session and the tokenizer are, and {@link #close} waits for calls in flight.
  */
+@Internal
 public final class OnnxModel implements AutoCloseable {
     private final ModelDirectory dir;
     private final TextTokenizer tokenizer;
@@ -203,6 +205,10 @@ public final class OnnxModel implements AutoCloseable {
 
     public Path file() {
         return dir.onnxFile();
+    }
+
+    CloseGuard guard() {
+        return guard;
     }
 
     /** Waits for calls in flight, then frees the native resources; safe to call twice. */

@@ -3,12 +3,14 @@ package io.fhs.operators.inference;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.model.SentenceTransformerConfig;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * How many of a text's own tokens a bi-encoder takes for a role without truncating: {@code
  * max_seq_length} less the special tokens and the role's prompt. Chunkers size their windows with
  * it; it needs the model's tokenizer and configuration, not its ONNX graph.
  */
+@PublicEvolving
 public final class TokenBudget {
     private TokenBudget() {}
 

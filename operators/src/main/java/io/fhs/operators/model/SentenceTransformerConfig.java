@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a sentence-transformers bi-encoder directory says about turning token embeddings into a
@@ -18,6 +19,7 @@ import java.util.Optional;
  * else (a {@code Dense} projection, say) is rejected rather than silently producing vectors that
  * differ from sentence-transformers'.
  */
+@PublicEvolving
 public record SentenceTransformerConfig(
         List<PoolingMode> poolingModes,
         boolean includePrompt,

@@ -10,6 +10,7 @@ import io.fhs.operators.model.ModelException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A cross-encoder reranker with sentence-transformers' {@code CrossEncoder} semantics: each (query,
@@ -18,6 +19,7 @@ import java.util.List;
  * pairs are batched by length with dynamic padding. A translator over its {@link OnnxModel}: pairs
  * to batches, logits to scores.
  */
+@PublicEvolving
 public final class CrossEncoder implements AutoCloseable {
     private final ModelDirectory dir;
     private final CrossEncoderConfig config;

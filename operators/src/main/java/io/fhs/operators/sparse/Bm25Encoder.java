@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
@@ -34,6 +35,7 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * products are BM25 scores. Terms whose hashes collide share an index (rare: about one pair in
  * 20,000 for a 10,000-term vocabulary).
  */
+@PublicEvolving
 public final class Bm25Encoder implements SparseEncoder {
     // The "fixed" variant: murmur3_32() hashes characters outside the BMP wrongly.
     private static final HashFunction MURMUR3 = Hashing.murmur3_32_fixed();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Inference-free (document-only) SPLADE: documents go through the SPLADE model, queries cost only a
@@ -19,6 +20,7 @@ import java.util.Map;
  * weight from {@code idf.json} ({@code {token: weight}}, as OpenSearch's doc-only models ship it);
  * tokens without a positive weight are left out.
  */
+@PublicEvolving
 public final class InferenceFreeSpladeEncoder implements SparseEncoder {
     public static final String WEIGHTS_FILE = "idf.json";
 

@@ -13,12 +13,15 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * SPLADE on ONNX Runtime, as sentence-transformers' {@code MLMTransformer} + {@code SpladePooling}:
  * {@code log(1 + relu(logits))} over the MLM logits {@code [batch, seq, vocab]}, masked by the
- * attention mask and max-pooled (or summed) over tokens.
+ * attention mask and max-pooled (or summed) over tokens. A translator over its {@link OnnxModel}:
+ * texts to batches, logits to sparse vectors.
  */
+@PublicEvolving
 public final class SpladeEncoder implements SparseEncoder {
     private final ModelDirectory dir;
     private final SpladeConfig config;
@@ -47,6 +50,10 @@ public final class SpladeEncoder implements SparseEncoder {
         this.batcher = new TextBatcher(model.tokenizer(), options.planner(), config.doLowerCase());
     }
 
+    public SpladeEncoder(ModelDirectory dir) {
+        this(dir, EncoderOptions.defaults(), 0);
+    }
+
     private static void checkVocabulary(OnnxModel onnx, Vocabulary vocabulary) {
         long last = onnx.outputLastDim();
         if (last > 0 && last != vocabulary.size()) {
@@ -62,10 +69,6 @@ public final class SpladeEncoder implements SparseEncoder {
         }
     }
 
-    public SpladeEncoder(ModelDirectory dir) {
-        this(dir, EncoderOptions.defaults(), 0);
-    }
-
     @Override
     public List<SparseVector> encode(List<String> texts, Role role) {
         SparseVector[] out = new SparseVector[texts.size()];
@@ -75,7 +78,7 @@ public final class SpladeEncoder implements SparseEncoder {
         return List.of(out);
     }
 
-    /** {@code max(log1p(relu(logits)))} over each row's real tokens, sparsified. */
+    /** {@code log1p(relu(logits))} pooled over each row's real tokens, sparsified. */
     private void translate(TokenizedBatch batch, OnnxModel.Output output, SparseVector[] out) {
         int vocab = vocabulary.size();
         long[] shape = output.shape();
