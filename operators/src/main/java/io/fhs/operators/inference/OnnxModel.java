@@ -57,8 +57,7 @@ public final class OnnxModel implements AutoCloseable {
             ModelDirectory dir,
             int maxLength,
             int intraOpThreads,
-            int rank,
-            List<String> preferredOutputs) {
+            ExpectedOutput output) {
         this.dir = dir;
         this.guard = new CloseGuard(owner);
         this.tokenizer = new TextTokenizer(dir, maxLength);
@@ -67,7 +66,10 @@ public final class OnnxModel implements AutoCloseable {
             acquired = SharedSessions.acquire(dir.onnxFile(), intraOpThreads);
             this.signature =
                     GraphSignature.inspect(
-                            dir.onnxFile(), acquired.session(), rank, preferredOutputs);
+                            dir.onnxFile(),
+                            acquired.session(),
+                            output.rank(),
+                            output.preferredNames());
         } catch (OrtException e) {
             release(acquired);
             throw new ModelException("Cannot inspect " + dir.onnxFile() + ": " + e.getMessage(), e);
@@ -91,14 +93,7 @@ public final class OnnxModel implements AutoCloseable {
             int maxLength,
             int intraOpThreads,
             ExpectedOutput output) {
-        OnnxModel model =
-                new OnnxModel(
-                        owner,
-                        dir,
-                        maxLength,
-                        intraOpThreads,
-                        output.rank(),
-                        output.preferredNames());
+        OnnxModel model = new OnnxModel(owner, dir, maxLength, intraOpThreads, output);
         try {
             output.check().accept(model);
             return model;
