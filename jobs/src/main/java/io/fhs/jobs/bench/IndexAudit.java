@@ -55,7 +55,7 @@ public final class IndexAudit implements AutoCloseable {
 
     public IndexAudit(String denseModel, int overlapTokens) {
         this.encoder = DenseEncoder.open(denseModel);
-        this.chunker = ChunkFunction.chunker(encoder, overlapTokens);
+        this.chunker = Chunker.forDocuments(encoder.directory(), overlapTokens);
     }
 
     public Report audit(QdrantClient client, String collection, Collection<Doc> live) {

@@ -4,8 +4,7 @@ import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.ModelOptions;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.model.Role;
+import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.time.Duration;
@@ -40,13 +39,10 @@ public final class CalibrationSample {
             Configuration conf, List<KafkaRecord> records, int limit) {
         DocumentParser parser = new DocumentParser(conf);
         List<String> texts = new ArrayList<>();
-        try (DenseEncoder encoder = DenseEncoder.open(conf.get(ModelOptions.DENSE));
-                Chunker chunker =
-                        Chunker.forEncoder(
-                                encoder,
-                                Math.min(
-                                        conf.get(ChunkOptions.OVERLAP_TOKENS),
-                                        encoder.tokenBudget(Role.DOCUMENT) - 1))) {
+        try (Chunker chunker =
+                Chunker.forDocuments(
+                        ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
+                        conf.get(ChunkOptions.OVERLAP_TOKENS))) {
             for (KafkaRecord r : records) {
                 DocumentEvent doc;
                 try {

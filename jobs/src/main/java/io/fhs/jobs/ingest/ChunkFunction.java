@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.jobs.options.SparseScope;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.model.Role;
+import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.util.ArrayList;
@@ -46,11 +45,9 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
 
     @Override
     public void open(OpenContext context) {
-        // Sized by the encoder itself: max_seq_length less special and document-prompt tokens.
-        // Its ONNX session is the one the encode operator shares, so this costs no extra memory.
-        try (DenseEncoder encoder = DenseEncoder.open(denseModel)) {
-            chunker = chunker(encoder, overlapTokens);
-        }
+        // Sized from the model's tokenizer and configuration: max_seq_length less special and
+        // document-prompt tokens. No ONNX session: only the encode operator loads the graph.
+        chunker = Chunker.forDocuments(ModelLocator.resolve(denseModel), overlapTokens);
         json = new ObjectMapper();
         chunks = getRuntimeContext().getMetricGroup().counter("chunks");
         failures = DeadLetter.Stage.CHUNK.counter(getRuntimeContext().getMetricGroup());
@@ -138,12 +135,6 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
         ctx.output(
                 ValidateFunction.DEAD_LETTERS,
                 DeadLetter.failed(DeadLetter.Stage.CHUNK, doc.origin(), doc.docId(), -1, reason));
-    }
-
-    /** The chunker of the ingest job for {@code encoder} (the caller closes it). */
-    public static Chunker chunker(DenseEncoder encoder, int overlapTokens) {
-        int budget = encoder.tokenBudget(Role.DOCUMENT);
-        return Chunker.forEncoder(encoder, Math.min(overlapTokens, budget - 1));
     }
 
     private String sparseText(DocumentEvent doc, Chunk c) {

@@ -4,8 +4,10 @@ import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
-import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.fhs.operators.similarity.SimilarityFunction;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.util.List;
@@ -23,26 +25,26 @@ public final class CollectionLayout {
     public static CollectionSpec spec(Configuration conf) {
         boolean hasSparse = ModelOptions.hasSparse(conf);
         VectorQuantization.Mode stored = conf.get(IngestOptions.CLIENT_QUANTIZATION);
-        try (DenseEncoder dense = DenseEncoder.open(conf.get(ModelOptions.DENSE))) {
-            return new CollectionSpec(
-                    conf.get(QdrantOptions.COLLECTION),
-                    CollectionSpec.DEFAULT_DENSE_NAME,
-                    dense.dimension(),
-                    distance(stored, dense),
-                    datatype(stored),
-                    conf.get(QdrantOptions.ON_DISK),
-                    conf.get(QdrantOptions.HNSW_M),
-                    conf.get(QdrantOptions.HNSW_EF_CONSTRUCT),
-                    // Binary vectors are searched through Qdrant's binary quantization.
-                    stored == VectorQuantization.Mode.BINARY
-                            ? CollectionSpec.Quantization.BINARY
-                            : conf.get(QdrantOptions.SERVER_QUANTIZATION),
-                    conf.get(QdrantOptions.SERVER_QUANTIZATION_ALWAYS_RAM),
-                    hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
-                    hasSparse
-                            && SparseEncoders.BM25.equalsIgnoreCase(conf.get(ModelOptions.SPARSE)),
-                    conf.get(QdrantOptions.PAYLOAD_INDEXES));
-        }
+        // The configuration says the dimension and similarity: no need to load the ONNX graph.
+        SentenceTransformerConfig dense =
+                SentenceTransformerConfig.load(ModelLocator.resolve(conf.get(ModelOptions.DENSE)));
+        return new CollectionSpec(
+                conf.get(QdrantOptions.COLLECTION),
+                CollectionSpec.DEFAULT_DENSE_NAME,
+                dense.embeddingDimension(),
+                distance(stored, dense.similarity()),
+                datatype(stored),
+                conf.get(QdrantOptions.ON_DISK),
+                conf.get(QdrantOptions.HNSW_M),
+                conf.get(QdrantOptions.HNSW_EF_CONSTRUCT),
+                // Binary vectors are searched through Qdrant's binary quantization.
+                stored == VectorQuantization.Mode.BINARY
+                        ? CollectionSpec.Quantization.BINARY
+                        : conf.get(QdrantOptions.SERVER_QUANTIZATION),
+                conf.get(QdrantOptions.SERVER_QUANTIZATION_ALWAYS_RAM),
+                hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
+                hasSparse && SparseEncoders.BM25.equalsIgnoreCase(conf.get(ModelOptions.SPARSE)),
+                conf.get(QdrantOptions.PAYLOAD_INDEXES));
     }
 
     /**
@@ -64,9 +66,9 @@ public final class CollectionLayout {
     }
 
     private static CollectionSpec.Distance distance(
-            VectorQuantization.Mode stored, DenseEncoder dense) {
+            VectorQuantization.Mode stored, SimilarityFunction similarity) {
         return switch (stored) {
-            case NONE -> CollectionSpec.Distance.forSimilarity(dense.similarity().stName());
+            case NONE -> CollectionSpec.Distance.forSimilarity(similarity.stName());
             // The per-dimension shift of int8 codes breaks dot products, not distances.
             case INT8 -> CollectionSpec.Distance.EUCLID;
             // Float query . (+-1): sentence-transformers' rescoring of binary embeddings.

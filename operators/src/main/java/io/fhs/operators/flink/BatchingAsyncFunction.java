@@ -3,7 +3,9 @@ package io.fhs.operators.flink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -21,6 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics: {@code batches}, {@code batchSize}, {@code batchLatencyMs}, {@code queueWaitMs}.
  */
+@PublicEvolving
 public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BatchingAsyncFunction.class);
@@ -30,8 +33,8 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
     private final int workers;
 
     private transient MicroBatcher<I, O> batcher;
-    private transient java.util.concurrent.atomic.LongAdder totalItems;
-    private transient java.util.concurrent.atomic.LongAdder totalProcessNanos;
+    private transient LongAdder totalItems;
+    private transient LongAdder totalProcessNanos;
 
     protected BatchingAsyncFunction(int maxBatchSize, Duration maxWait) {
         this(maxBatchSize, maxWait, 1);
@@ -62,8 +65,8 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
     @Override
     public void open(OpenContext context) throws Exception {
         Function<List<I>, List<O>> function = openBatchFunction();
-        totalItems = new java.util.concurrent.atomic.LongAdder();
-        totalProcessNanos = new java.util.concurrent.atomic.LongAdder();
+        totalItems = new LongAdder();
+        totalProcessNanos = new LongAdder();
         var metrics = getRuntimeContext().getMetricGroup();
         Counter batches = metrics.counter("batches");
         Histogram size = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));

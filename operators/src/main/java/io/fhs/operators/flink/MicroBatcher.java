@@ -8,8 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Collects single requests into batches and processes each batch on a worker thread: a batch is
@@ -20,6 +22,7 @@ import java.util.function.Function;
  * <p>When a batch fails, its items are processed again one by one, so that only the item that fails
  * itself (a text the model cannot take) fails, not the others that happened to share its batch.
  */
+@Internal
 public final class MicroBatcher<I, O> implements AutoCloseable {
     private final int maxBatchSize;
     private final long maxWaitNanos;
@@ -76,7 +79,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);

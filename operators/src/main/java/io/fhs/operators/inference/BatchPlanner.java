@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Groups texts of similar token length so that dynamic padding wastes little: sort by length
  * (longest first, so the largest tensors surface memory limits early), then cut into batches of at
  * most {@code maxBatchSize} texts and {@code maxBatchTokens} padded positions.
  */
+@Internal
 public final class BatchPlanner {
     private final int maxBatchSize;
     private final int maxBatchTokens;

@@ -1,6 +1,7 @@
 package io.fhs.operators.inference;
 
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Keeps native resources (ONNX Runtime sessions, tokenizers) from being freed while another thread
@@ -8,6 +9,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * exception instead of crashing the JVM. Flink closes operators from the task thread while
  * inference may still run on a worker thread, which is exactly that race.
  */
+@Internal
 public final class CloseGuard {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final String what;
@@ -30,6 +32,13 @@ public final class CloseGuard {
             throw new IllegalStateException(what + " is closed");
         }
         return lock.readLock()::unlock;
+    }
+
+    /**
+     * Whether a {@link #close} is waiting for uses in flight (tests poll it instead of sleeping).
+     */
+    boolean closeIsWaiting() {
+        return lock.hasQueuedThreads();
     }
 
     /** Waits for uses in flight, then marks closed; returns false if it was closed already. */

@@ -7,6 +7,7 @@ import io.fhs.operators.model.Role;
 import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.similarity.SimilarityFunction;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A sentence-transformers bi-encoder on ONNX Runtime, with sentence-transformers' semantics:
@@ -14,58 +15,58 @@ import java.util.List;
  * normalization as the model directory configures them.
  *
  * <p>Thread-safe. Each {@link #encode} call tokenizes all its texts at once, sorts them by length
- * and runs them in dynamically padded batches, so a text's vector does not depend on its batch.
+ * and runs them in dynamically padded batches, so a text's vector does not depend on its batch. The
+ * tokenizer, session and their life cycle are the {@link OnnxModel}'s; this class translates texts
+ * to batches and token embeddings to sentence embeddings.
  */
+@PublicEvolving
 public final class DenseEncoder implements AutoCloseable {
     private final ModelDirectory dir;
     private final SentenceTransformerConfig config;
     private final EncoderOptions options;
-    private final TextBatcher batcher;
-    private final TextTokenizer tokenizer;
     private final OnnxModel model;
+    private final TextBatcher batcher;
     private final Pooler pooler;
     private final int queryPromptTokens;
     private final int documentPromptTokens;
-    private final CloseGuard guard = new CloseGuard("DenseEncoder");
 
     private DenseEncoder(ModelDirectory dir, EncoderOptions options) {
         this.dir = dir;
         this.config = SentenceTransformerConfig.load(dir);
         this.options = options;
-        TextTokenizer tok = new TextTokenizer(dir, config.maxSeqLength());
-        OnnxModel onnx = null;
+        int hidden = config.embeddingDimension() / config.poolingModes().size();
+        this.model =
+                OnnxModel.open(
+                        "DenseEncoder",
+                        dir,
+                        config.maxSeqLength(),
+                        options.intraOpThreads(),
+                        new OnnxModel.ExpectedOutput(
+                                3,
+                                List.of("last_hidden_state", "token_embeddings"),
+                                onnx -> checkHiddenSize(onnx, hidden)));
+        this.pooler = new Pooler(config.poolingModes(), hidden, config.normalize());
+        this.batcher = new TextBatcher(model.tokenizer(), options.planner(), config.doLowerCase());
         try {
-            onnx =
-                    new OnnxModel(
-                            dir.onnxFile(),
-                            options.intraOpThreads(),
-                            3,
-                            "last_hidden_state",
-                            "token_embeddings");
-            int hidden = config.embeddingDimension() / config.poolingModes().size();
-            if (onnx.outputLastDim() > 0 && onnx.outputLastDim() != hidden) {
-                throw new ModelException(
-                        dir.onnxFile()
-                                + ": output "
-                                + onnx.outputName()
-                                + " has hidden size "
-                                + onnx.outputLastDim()
-                                + " but 1_Pooling/config.json says word_embedding_dimension "
-                                + hidden);
-            }
-            this.pooler = new Pooler(config.poolingModes(), hidden, config.normalize());
-            this.batcher = new TextBatcher(tok, options.planner(), config.doLowerCase());
             this.queryPromptTokens = batcher.promptTokens(config.promptFor(Role.QUERY));
             this.documentPromptTokens = batcher.promptTokens(config.promptFor(Role.DOCUMENT));
         } catch (RuntimeException e) {
-            tok.close();
-            if (onnx != null) {
-                onnx.close();
-            }
+            model.close();
             throw e;
         }
-        this.tokenizer = tok;
-        this.model = onnx;
+    }
+
+    private static void checkHiddenSize(OnnxModel onnx, int hidden) {
+        if (onnx.outputLastDim() > 0 && onnx.outputLastDim() != hidden) {
+            throw new ModelException(
+                    onnx.file()
+                            + ": output "
+                            + onnx.outputName()
+                            + " has hidden size "
+                            + onnx.outputLastDim()
+                            + " but 1_Pooling/config.json says word_embedding_dimension "
+                            + hidden);
+        }
     }
 
     public static DenseEncoder open(ModelDirectory dir, EncoderOptions options) {
@@ -84,20 +85,16 @@ public final class DenseEncoder implements AutoCloseable {
             return out;
         }
         int skip = config.includePrompt() ? 0 : promptTokens(role);
-        try (CloseGuard.Use use = guard.enter()) {
-            encodeBatches(texts, role, skip, out);
-        }
+        model.run(
+                () -> batches(texts, role),
+                (batch, output) -> {
+                    int seqLen = (int) output.shape()[1];
+                    for (int i = 0; i < batch.size(); i++) {
+                        out[batch.row(i)] =
+                                pooler.pool(output.data(), seqLen, i, batch.length(i), skip);
+                    }
+                });
         return out;
-    }
-
-    private void encodeBatches(List<String> texts, Role role, int skip, float[][] out) {
-        for (TokenizedBatch batch : tokenize(texts, role)) {
-            OnnxModel.Output output = model.run(batch);
-            int seqLen = (int) output.shape()[1];
-            for (int i = 0; i < batch.size(); i++) {
-                out[batch.row(i)] = pooler.pool(output.data(), seqLen, i, batch.length(i), skip);
-            }
-        }
     }
 
     public float[] encode(String text, Role role) {
@@ -109,6 +106,10 @@ public final class DenseEncoder implements AutoCloseable {
      * rows, each batch padded to its own longest row.
      */
     public List<TokenizedBatch> tokenize(List<String> texts, Role role) {
+        return model.guarded(() -> batches(texts, role));
+    }
+
+    private List<TokenizedBatch> batches(List<String> texts, Role role) {
         return batcher.batches(texts, config.promptFor(role));
     }
 
@@ -138,7 +139,7 @@ public final class DenseEncoder implements AutoCloseable {
     }
 
     public TextTokenizer tokenizer() {
-        return tokenizer;
+        return model.tokenizer();
     }
 
     /**
@@ -147,11 +148,7 @@ public final class DenseEncoder implements AutoCloseable {
      * with it.
      */
     public int tokenBudget(Role role) {
-        int specials = tokenizer.countTokens("");
-        String prompt = config.promptFor(role);
-        int promptOwn =
-                prompt.isEmpty() ? 0 : tokenizer.countTokens(batcher.prepare(prompt)) - specials;
-        return config.maxSeqLength() - specials - promptOwn;
+        return model.guarded(() -> TokenBudget.of(batcher, config, role));
     }
 
     private int promptTokens(Role role) {
@@ -161,14 +158,7 @@ public final class DenseEncoder implements AutoCloseable {
     /** Waits for encodings in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
-        if (!guard.close()) {
-            return;
-        }
-        try {
-            tokenizer.close();
-        } finally {
-            model.close();
-        }
+        model.close();
     }
 
     @Override

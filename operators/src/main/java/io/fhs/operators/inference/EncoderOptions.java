@@ -1,5 +1,7 @@
 package io.fhs.operators.inference;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Knobs of the batched encoders.
  *
@@ -9,6 +11,7 @@ package io.fhs.operators.inference;
  *     more word pieces per second than 8,192, whose attention tensors no longer fit in cache
  * @param intraOpThreads ONNX Runtime intra-op threads, 0 for the runtime's default (all cores)
  */
+@PublicEvolving
 public record EncoderOptions(int maxBatchSize, int maxBatchTokens, int intraOpThreads) {
     public static final int DEFAULT_MAX_BATCH_SIZE = 32;
     public static final int DEFAULT_MAX_BATCH_TOKENS = 1_024;

@@ -1,161 +1,164 @@
 package io.fhs.operators.inference;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
+import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.flink.annotation.Internal;
 
 /**
- * A transformer graph with the usual BERT-style inputs: feeds a {@link TokenizedBatch} and returns
- * one float output. {@code token_type_ids} is fed only when the graph declares it.
+ * The native half of every ONNX encoder: the model's tokenizer, its ONNX Runtime session (one per
+ * model file in the JVM, see {@link SharedSessions}) and the {@link CloseGuard} that keeps both
+ * alive while a call is in flight. Encoders are translators over it, as DJL's translators separate
+ * pre- and post-processing from the model's life cycle: they prepare the batches and turn each
+ * batch's output into their results (pooling, SPLADE weights, reranker scores).
+ *
+ * <p>Thread-safe: the session and the tokenizer are, and {@link #close} waits for calls in flight.
  */
+@Internal
 public final class OnnxModel implements AutoCloseable {
-    private static final Set<String> KNOWN_INPUTS =
-            Set.of("input_ids", "attention_mask", "token_type_ids");
-
-    private final Path file;
+    private final ModelDirectory dir;
+    private final TextTokenizer tokenizer;
     private final SharedSessions.Lease lease;
-    private final boolean feedsTokenTypes;
-    private final String outputName;
-    private final long[] outputShape;
+    private final GraphSignature signature;
+    private final CloseGuard guard;
+
+    /** The output an encoder reads: its rank, preferred names, and the encoder's own check. */
+    public record ExpectedOutput(int rank, List<String> preferredNames, Consumer<OnnxModel> check) {
+        public ExpectedOutput {
+            preferredNames = List.copyOf(preferredNames);
+        }
+    }
+
+    /** An encoder's post-processing: reads one batch's output into its results. */
+    @FunctionalInterface
+    public interface Translator {
+        void translate(TokenizedBatch batch, Output output);
+    }
+
+    /** A float tensor copied out of ONNX Runtime. */
+    public record Output(FloatBuffer data, long[] shape) {}
+
+    private OnnxModel(
+            String owner,
+            ModelDirectory dir,
+            int maxLength,
+            int intraOpThreads,
+            ExpectedOutput output) {
+        this.dir = dir;
+        this.guard = new CloseGuard(owner);
+        this.tokenizer = new TextTokenizer(dir, maxLength);
+        SharedSessions.Lease acquired = null;
+        try {
+            acquired = SharedSessions.acquire(dir.onnxFile(), intraOpThreads);
+            this.signature =
+                    GraphSignature.inspect(
+                            dir.onnxFile(),
+                            acquired.session(),
+                            output.rank(),
+                            output.preferredNames());
+        } catch (OrtException e) {
+            release(acquired);
+            throw new ModelException("Cannot inspect " + dir.onnxFile() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(acquired);
+            throw e;
+        }
+        this.lease = acquired;
+    }
 
     /**
-     * Opens {@code file} (shared per JVM) and checks that it has an output of the given rank,
-     * preferring {@code preferredOutputs} by name.
+     * Loads the tokenizer (truncating to {@code maxLength}) and the graph of {@code dir}, checks
+     * that the graph has the expected output, and runs the encoder's own check on it; whatever
+     * fails leaves nothing open.
+     *
+     * @param owner the encoder, named in the error of a call after close
      */
-    public OnnxModel(Path file, int intraOpThreads, int outputRank, String... preferredOutputs) {
-        this.file = file;
-        this.lease = SharedSessions.acquire(file, intraOpThreads);
+    public static OnnxModel open(
+            String owner,
+            ModelDirectory dir,
+            int maxLength,
+            int intraOpThreads,
+            ExpectedOutput output) {
+        OnnxModel model = new OnnxModel(owner, dir, maxLength, intraOpThreads, output);
         try {
-            OrtSession session = lease.session();
-            Set<String> inputs = session.getInputNames();
-            for (String input : inputs) {
-                if (!KNOWN_INPUTS.contains(input)) {
-                    throw new ModelException(
-                            file
-                                    + " declares input '"
-                                    + input
-                                    + "'; supported inputs are "
-                                    + KNOWN_INPUTS);
-                }
-            }
-            if (!inputs.contains("input_ids") || !inputs.contains("attention_mask")) {
-                throw new ModelException(
-                        file + " must declare inputs input_ids and attention_mask, has " + inputs);
-            }
-            this.feedsTokenTypes = inputs.contains("token_type_ids");
-            Map<String, NodeInfo> outputs = session.getOutputInfo();
-            String chosen = chooseOutput(outputs, outputRank, preferredOutputs);
-            this.outputName = chosen;
-            this.outputShape = ((TensorInfo) outputs.get(chosen).getInfo()).getShape();
-        } catch (OrtException e) {
-            lease.close();
-            throw new ModelException("Cannot inspect " + file + ": " + e.getMessage(), e);
+            output.check().accept(model);
+            return model;
         } catch (RuntimeException e) {
-            lease.close();
+            model.close();
             throw e;
         }
     }
 
-    private String chooseOutput(Map<String, NodeInfo> outputs, int rank, String[] preferred) {
-        for (String name : preferred) {
-            NodeInfo info = outputs.get(name);
-            if (info != null && rankOf(info) == rank) {
-                return name;
+    private void release(SharedSessions.Lease acquired) {
+        try {
+            tokenizer.close();
+        } finally {
+            if (acquired != null) {
+                acquired.close();
             }
         }
-        String match = null;
-        for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
-            if (rankOf(e.getValue()) == rank) {
-                if (match != null) {
-                    throw new ModelException(
-                            file
-                                    + " has several rank-"
-                                    + rank
-                                    + " outputs and none named "
-                                    + Arrays.toString(preferred)
-                                    + ": "
-                                    + describe(outputs));
-                }
-                match = e.getKey();
+    }
+
+    /**
+     * Tokenizes and runs every batch under one use of the guard, handing each batch's output to the
+     * translator, so a close waits for the whole call and a call after close fails cleanly.
+     */
+    public void run(Supplier<? extends Iterable<TokenizedBatch>> tokenize, Translator translator) {
+        try (CloseGuard.Use use = guard.enter()) {
+            for (TokenizedBatch batch : tokenize.get()) {
+                translator.translate(batch, infer(batch));
             }
         }
-        if (match == null) {
-            throw new ModelException(
-                    file
-                            + ": expected an output of rank "
-                            + rank
-                            + " ("
-                            + String.join(" or ", preferred)
-                            + "), but the outputs are "
-                            + describe(outputs));
-        }
-        return match;
     }
 
-    private static int rankOf(NodeInfo info) {
-        return info.getInfo() instanceof TensorInfo t ? t.getShape().length : -1;
-    }
-
-    /** Output names with shapes, -1 for dynamic axes, e.g. {@code logits[-1, -1, 30522]}. */
-    public static String describe(Map<String, NodeInfo> outputs) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, NodeInfo> e : outputs.entrySet()) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(e.getKey());
-            if (e.getValue().getInfo() instanceof TensorInfo t) {
-                sb.append(Arrays.toString(t.getShape()));
-            }
-        }
-        return sb.toString();
-    }
-
-    /** The static size of the output's last axis, or -1 when dynamic. */
-    public long outputLastDim() {
-        return outputShape[outputShape.length - 1];
-    }
-
-    public String outputName() {
-        return outputName;
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    /** Runs one batch; the returned output is a copy, valid after the ONNX tensors are closed. */
+    /** Runs one batch, for benchmarks that measure bare inference; the output is a copy. */
     public Output run(TokenizedBatch batch) {
+        try (CloseGuard.Use use = guard.enter()) {
+            return infer(batch);
+        }
+    }
+
+    /** Work on the tokenizer alone (tokenizing without inference), guarded as a run is. */
+    public <T> T guarded(Supplier<T> work) {
+        try (CloseGuard.Use use = guard.enter()) {
+            return work.get();
+        }
+    }
+
+    private Output infer(TokenizedBatch batch) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         long[] shape = batch.shape();
         try (OnnxTensor ids = tensor(env, batch.inputIds(), shape);
                 OnnxTensor mask = tensor(env, batch.attentionMask(), shape);
                 OnnxTensor types =
-                        feedsTokenTypes ? tensor(env, batch.tokenTypeIds(), shape) : null) {
+                        signature.feedsTokenTypes()
+                                ? tensor(env, batch.tokenTypeIds(), shape)
+                                : null) {
             Map<String, OnnxTensor> inputs = new HashMap<>(4);
             inputs.put("input_ids", ids);
             inputs.put("attention_mask", mask);
             if (types != null) {
                 inputs.put("token_type_ids", types);
             }
-            try (OrtSession.Result result = lease.session().run(inputs, Set.of(outputName))) {
+            try (OrtSession.Result result =
+                    lease.session().run(inputs, Set.of(signature.outputName()))) {
                 OnnxTensor out = (OnnxTensor) result.get(0);
-                long[] outShape = out.getInfo().getShape();
-                FloatBuffer data = out.getFloatBuffer();
-                return new Output(data, outShape);
+                // getFloatBuffer copies, so the data outlives the native tensor.
+                return new Output(out.getFloatBuffer(), out.getInfo().getShape());
             }
         } catch (OrtException e) {
             throw new InferenceException(
@@ -164,7 +167,7 @@ public final class OnnxModel implements AutoCloseable {
                             + " x "
                             + batch.seqLen()
                             + " tokens with "
-                            + file
+                            + dir.onnxFile()
                             + ": "
                             + e.getMessage(),
                     e);
@@ -182,11 +185,32 @@ public final class OnnxModel implements AutoCloseable {
         return OnnxTensor.createTensor(env, buffer, shape);
     }
 
-    /** A float tensor copied out of ONNX Runtime. */
-    public record Output(FloatBuffer data, long[] shape) {}
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
 
+    /** The static size of the output's last axis, or -1 when dynamic. */
+    public long outputLastDim() {
+        return signature.outputLastDim();
+    }
+
+    public String outputName() {
+        return signature.outputName();
+    }
+
+    public Path file() {
+        return dir.onnxFile();
+    }
+
+    CloseGuard guard() {
+        return guard;
+    }
+
+    /** Waits for calls in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
-        lease.close();
+        if (guard.close()) {
+            release(lease);
+        }
     }
 }

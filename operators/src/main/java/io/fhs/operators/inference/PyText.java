@@ -1,5 +1,7 @@
 package io.fhs.operators.inference;
 
+import java.util.Locale;
+
 /** Python string semantics that sentence-transformers relies on and Java spells differently. */
 final class PyText {
     private PyText() {}
@@ -22,7 +24,7 @@ final class PyText {
 
     /** {@code str.lower()} for the texts models see (locale-independent). */
     static String lower(String s) {
-        return s.toLowerCase(java.util.Locale.ROOT);
+        return s.toLowerCase(Locale.ROOT);
     }
 
     // Python's str.isspace(): Unicode White_Space plus the ASCII separators 0x1c-0x1f; unlike

@@ -7,6 +7,7 @@ import io.fhs.operators.model.ModelException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * <p>An {@code OrtSession} is thread-safe and holds the model's weights, so parallel operator
  * instances in one TaskManager share it instead of loading the weights once per subtask.
  */
+@Internal
 public final class SharedSessions {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSessions.class);
     private static final Map<Key, Entry> SESSIONS = new HashMap<>();

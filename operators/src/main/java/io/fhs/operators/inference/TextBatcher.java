@@ -3,12 +3,14 @@ package io.fhs.operators.inference;
 import ai.djl.huggingface.tokenizers.Encoding;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Turns texts into length-sorted, dynamically padded batches the way sentence-transformers prepares
  * them: prompt prepended, surrounding whitespace stripped, lower-cased when the model says so, then
  * one tokenizer call for all texts.
  */
+@Internal
 public final class TextBatcher {
     private final TextTokenizer tokenizer;
     private final BatchPlanner planner;

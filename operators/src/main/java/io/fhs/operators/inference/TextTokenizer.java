@@ -7,6 +7,7 @@ import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import java.io.IOException;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The model's Hugging Face tokenizer configured as transformers' {@code tokenizer(...,
@@ -16,25 +17,40 @@ import java.util.List;
  * <p>Truncation and padding stored in {@code tokenizer.json} are overridden on purpose:
  * sentence-transformers ignores them too (many exports carry a stale 128).
  */
+@Internal
 public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
 
     public TextTokenizer(ModelDirectory dir, int maxLength) {
+        this(dir, maxLength, true);
+    }
+
+    private TextTokenizer(ModelDirectory dir, int maxLength, boolean forModel) {
         this.maxLength = maxLength;
         try {
-            this.tokenizer =
+            HuggingFaceTokenizer.Builder builder =
                     HuggingFaceTokenizer.builder()
                             .optTokenizerPath(dir.tokenizerFile())
-                            .optAddSpecialTokens(true)
-                            .optTruncation(true)
-                            .optPadding(false)
-                            .optMaxLength(maxLength)
-                            .build();
+                            .optAddSpecialTokens(forModel)
+                            .optTruncation(forModel)
+                            .optPadding(false);
+            if (forModel) {
+                builder.optMaxLength(maxLength);
+            }
+            this.tokenizer = builder.build();
         } catch (IOException | RuntimeException e) {
             throw new ModelException(
                     dir.tokenizerFile() + " cannot be loaded as a tokenizer: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Every word piece of a whole text, without special tokens or truncation: what a chunker cuts
+     * into windows. {@link #maxLength} is 0.
+     */
+    public static TextTokenizer wordPieces(ModelDirectory dir) {
+        return new TextTokenizer(dir, 0, false);
     }
 
     public int maxLength() {

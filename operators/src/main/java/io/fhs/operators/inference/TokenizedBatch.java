@@ -1,11 +1,13 @@
 package io.fhs.operators.inference;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Token ids of several texts padded to the longest of them (dynamic padding), row-major, ready to
  * become ONNX Runtime tensors. {@code rows[i]} is the position of row i in the caller's input.
  */
+@Internal
 public final class TokenizedBatch {
     private final int[] rows;
     private final int[] lengths;

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The token strings of a tokenizer's vocabulary, read from {@code tokenizer.json}'s model.vocab.
  */
+@Internal
 public final class Vocabulary {
     private final String[] tokens;
     private final Map<String, Integer> ids;

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.Internal;
 
 /** A parsed JSON configuration object with typed accessors whose errors name file and field. */
+@Internal
 public final class ConfigFile {
     private final Path file;
     private final JsonNode node;

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A model laid out as a sentence-transformers / Hugging Face ONNX export: {@code model.onnx} (or
@@ -18,6 +19,7 @@ import java.util.Optional;
  * <p>This class only locates and parses files; what they mean for a given kind of model lives in
  * {@link SentenceTransformerConfig} and friends. Every error names the file and what is wrong.
  */
+@PublicEvolving
 public final class ModelDirectory {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,6 +1,9 @@
 package io.fhs.operators.model;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** A model directory or model file is missing, malformed or does not fit the requested use. */
+@PublicEvolving
 public class ModelException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -7,6 +7,7 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Resolves a model reference: a directory path, or the name of a bundled model (case-insensitive,
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
  * <p>Bundled models live in the directory named by the system property {@code fhs.models.dir} or
  * the environment variable {@code FHS_MODELS_DIR}; the build materializes them there.
  */
+@PublicEvolving
 public final class ModelLocator {
     public static final String MODELS_DIR_PROPERTY = "fhs.models.dir";
     public static final String MODELS_DIR_ENV = "FHS_MODELS_DIR";

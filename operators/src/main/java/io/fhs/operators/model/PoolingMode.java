@@ -1,9 +1,12 @@
 package io.fhs.operators.model;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Sentence-transformers pooling modes, in the order its {@code Pooling} module concatenates them
  * when several are enabled.
  */
+@PublicEvolving
 public enum PoolingMode {
     CLS("pooling_mode_cls_token", "cls"),
     MAX("pooling_mode_max_tokens", "max"),

@@ -2,12 +2,14 @@ package io.fhs.operators.model;
 
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The prompts of {@code config_sentence_transformers.json} and which one a role uses: {@code
  * encode_query} takes "query", {@code encode_document} the first of "document", "passage",
  * "corpus"; otherwise the default prompt, if any.
  */
+@Internal
 public record Prompts(Map<String, String> byName, Optional<String> defaultName) {
     public static final Prompts NONE = new Prompts(Map.of(), Optional.empty());
 

@@ -1,10 +1,12 @@
 package io.fhs.operators.model;
 
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Whether a text is a search query or a document; selects the prompt, as in sentence-transformers.
  */
+@PublicEvolving
 public enum Role {
     QUERY(List.of("query")),
     DOCUMENT(List.of("document", "passage", "corpus"));

@@ -7,15 +7,19 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a sentence-transformers bi-encoder directory says about turning token embeddings into a
  * sentence embedding: pooling, normalization, truncation, lower-casing, prompts and similarity.
+ * {@link #embeddingDimension} and {@link #similarity} are what a vector collection needs, read
+ * without loading the ONNX graph.
  *
  * <p>Only the module pipeline {@code Transformer -> Pooling [-> Normalize]} is accepted; anything
  * else (a {@code Dense} projection, say) is rejected rather than silently producing vectors that
  * differ from sentence-transformers'.
  */
+@PublicEvolving
 public record SentenceTransformerConfig(
         List<PoolingMode> poolingModes,
         boolean includePrompt,
@@ -33,7 +37,7 @@ public record SentenceTransformerConfig(
     }
 
     public static SentenceTransformerConfig load(ModelDirectory dir) {
-        ConfigFile.required(dir, "config.json");
+        ConfigFile transformer = ConfigFile.required(dir, "config.json");
         String transformerPath = null;
         String poolingPath = null;
         boolean normalize = false;
@@ -75,16 +79,15 @@ public record SentenceTransformerConfig(
                     pooling.file()
                             + ": no pooling mode is enabled (e.g. pooling_mode_mean_tokens)");
         }
-        int dimension = pooling.positiveInt("word_embedding_dimension") * modes.size();
+        int wordDimension = pooling.positiveInt("word_embedding_dimension");
+        checkHiddenSize(transformer, pooling, wordDimension);
+        int dimension = wordDimension * modes.size();
 
         ConfigFile stConfig =
                 ConfigFile.required(dir, join(transformerPath, "sentence_bert_config.json"));
         int maxSeqLength =
                 stConfig.optionalPositiveInt("max_seq_length")
-                        .orElseGet(
-                                () ->
-                                        ConfigFile.required(dir, "config.json")
-                                                .positiveInt("max_position_embeddings"));
+                        .orElseGet(() -> transformer.positiveInt("max_position_embeddings"));
 
         Optional<ConfigFile> general =
                 ConfigFile.optional(dir, "config_sentence_transformers.json");
@@ -112,6 +115,25 @@ public record SentenceTransformerConfig(
                 prompts.byName(),
                 prompts.defaultName(),
                 similarity);
+    }
+
+    /**
+     * The pooled token embeddings are the transformer's hidden states, so both files must agree;
+     * architectures that name the size otherwise (T5's {@code d_model}) are left to the graph
+     * check.
+     */
+    private static void checkHiddenSize(ConfigFile transformer, ConfigFile pooling, int wordDim) {
+        Optional<Integer> hidden = transformer.optionalPositiveInt("hidden_size");
+        if (hidden.isPresent() && hidden.get() != wordDim) {
+            throw new ModelException(
+                    pooling.file()
+                            + ": word_embedding_dimension "
+                            + wordDim
+                            + " differs from hidden_size "
+                            + hidden.get()
+                            + " in "
+                            + transformer.file());
+        }
     }
 
     /** The prompt sentence-transformers prepends for a role (see {@link Prompts}). */

@@ -1,5 +1,7 @@
 package io.fhs.operators.quantize;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Binary quantization as sentence-transformers' {@code quantize_embeddings} does it: one bit per
  * dimension, set where the value is {@code > 0}, packed most significant bit first ({@code
@@ -12,6 +14,7 @@ package io.fhs.operators.quantize;
  * not a multiple of 8 its bytes straddle rows; here every vector is packed on its own. For
  * multiples of 8 (all common models) both agree.
  */
+@PublicEvolving
 public final class BinaryQuantizer {
     private BinaryQuantizer() {}
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Scalar (int8) quantization as sentence-transformers' {@code quantize_embeddings(...,
@@ -28,6 +29,7 @@ import java.util.List;
  * gets a step of 1 instead of dividing by zero, so its calibration values map to -128 and anything
  * else to codes near it or clamped.
  */
+@PublicEvolving
 public record Int8Calibration(float[] starts, float[] steps) implements Serializable {
     private static final long serialVersionUID = 1L;
 

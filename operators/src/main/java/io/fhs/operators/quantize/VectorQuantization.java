@@ -1,5 +1,6 @@
 package io.fhs.operators.quantize;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * How dense vectors are quantized on the client before they are stored, and how a query vector must
@@ -26,14 +28,12 @@ import java.util.Objects;
  *       float queries to uint8 for uint8 vectors, so ±1 cannot use the smaller type.
  * </ul>
  */
+@PublicEvolving
 public final class VectorQuantization implements Serializable {
     private static final long serialVersionUID = 1L;
     // Big decimals keep the calibration's shortest float decimals exact through the nesting.
     private static final ObjectMapper JSON =
-            new ObjectMapper()
-                    .enable(
-                            com.fasterxml.jackson.databind.DeserializationFeature
-                                    .USE_BIG_DECIMAL_FOR_FLOATS);
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** The client-side quantization modes. */
     public enum Mode {

@@ -1,31 +1,30 @@
 package io.fhs.operators.rerank;
 
 import ai.djl.util.PairList;
-import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.OnnxModel;
 import io.fhs.operators.inference.TextBatcher;
 import io.fhs.operators.inference.TextTokenizer;
-import io.fhs.operators.inference.TokenizedBatch;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A cross-encoder reranker with sentence-transformers' {@code CrossEncoder} semantics: each (query,
  * document) pair is tokenized together, truncated longest side first to the maximum length, scored
  * by a one-label sequence-classification model and passed through its activation. Thread-safe;
- * pairs are batched by length with dynamic padding.
+ * pairs are batched by length with dynamic padding. A translator over its {@link OnnxModel}: pairs
+ * to batches, logits to scores.
  */
+@PublicEvolving
 public final class CrossEncoder implements AutoCloseable {
     private final ModelDirectory dir;
     private final CrossEncoderConfig config;
-    private final TextTokenizer tokenizer;
-    private final TextBatcher batcher;
     private final OnnxModel model;
-    private final CloseGuard guard = new CloseGuard("CrossEncoder");
+    private final TextBatcher batcher;
 
     /** A (query, document) pair. */
     public record TextPair(String query, String document) {}
@@ -43,26 +42,28 @@ public final class CrossEncoder implements AutoCloseable {
                             + config.numLabels()
                             + " labels");
         }
-        TextTokenizer tok = new TextTokenizer(dir, config.maxLength());
-        try {
-            this.model = new OnnxModel(dir.onnxFile(), options.intraOpThreads(), 2, "logits");
-            if (model.outputLastDim() > 1) {
-                model.close();
-                throw new ModelException(
-                        dir.onnxFile()
-                                + ": a cross-encoder must output logits [batch, 1], but "
-                                + model.outputName()
-                                + " has shape [batch, "
-                                + model.outputLastDim()
-                                + "]");
-            }
-        } catch (RuntimeException e) {
-            tok.close();
-            throw e;
-        }
-        this.tokenizer = tok;
+        this.model =
+                OnnxModel.open(
+                        "CrossEncoder",
+                        dir,
+                        config.maxLength(),
+                        options.intraOpThreads(),
+                        new OnnxModel.ExpectedOutput(
+                                2, List.of("logits"), CrossEncoder::checkOneLogit));
         // Cross-encoders feed texts as given: no stripping or lower-casing beyond the tokenizer's.
-        this.batcher = new TextBatcher(tok, options.planner(), false);
+        this.batcher = new TextBatcher(model.tokenizer(), options.planner(), false);
+    }
+
+    private static void checkOneLogit(OnnxModel onnx) {
+        if (onnx.outputLastDim() > 1) {
+            throw new ModelException(
+                    onnx.file()
+                            + ": a cross-encoder must output logits [batch, 1], but "
+                            + onnx.outputName()
+                            + " has shape [batch, "
+                            + onnx.outputLastDim()
+                            + "]");
+        }
     }
 
     public CrossEncoder(ModelDirectory dir, EncoderOptions options) {
@@ -86,14 +87,13 @@ public final class CrossEncoder implements AutoCloseable {
             }
             input.add(p.query(), p.document());
         }
-        try (CloseGuard.Use use = guard.enter()) {
-            for (TokenizedBatch batch : batcher.plan(tokenizer.encodePairs(input))) {
-                OnnxModel.Output output = model.run(batch);
-                for (int i = 0; i < batch.size(); i++) {
-                    scores[batch.row(i)] = config.activation().apply(output.data().get(i));
-                }
-            }
-        }
+        model.run(
+                () -> batcher.plan(model.tokenizer().encodePairs(input)),
+                (batch, output) -> {
+                    for (int i = 0; i < batch.size(); i++) {
+                        scores[batch.row(i)] = config.activation().apply(output.data().get(i));
+                    }
+                });
         return scores;
     }
 
@@ -123,20 +123,13 @@ public final class CrossEncoder implements AutoCloseable {
     }
 
     public TextTokenizer tokenizer() {
-        return tokenizer;
+        return model.tokenizer();
     }
 
     /** Waits for predictions in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
-        if (!guard.close()) {
-            return;
-        }
-        try {
-            tokenizer.close();
-        } finally {
-            model.close();
-        }
+        model.close();
     }
 
     @Override

@@ -5,12 +5,14 @@ import io.fhs.operators.model.ConfigFile;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a cross-encoder directory (a Hugging Face sequence-classification export) says: the number
  * of labels, the activation sentence-transformers' {@code CrossEncoder} applies, and the maximum
  * pair length.
  */
+@PublicEvolving
 public record CrossEncoderConfig(int numLabels, Activation activation, int maxLength) {
 
     /** The activation applied to the logits. */

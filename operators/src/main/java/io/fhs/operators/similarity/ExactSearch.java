@@ -5,10 +5,12 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Brute-force top-k over an in-memory corpus: the reference that approximate search is judged by.
  */
+@PublicEvolving
 public final class ExactSearch {
     private ExactSearch() {}
 

@@ -1,9 +1,13 @@
 package io.fhs.operators.similarity;
 
+import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * Similarity functions with sentence-transformers semantics: higher is always more similar, so the
  * distances are negated ({@code euclidean} is minus the L2 distance).
  */
+@PublicEvolving
 public enum SimilarityFunction {
     COSINE("cosine") {
         @Override
@@ -73,7 +77,7 @@ public enum SimilarityFunction {
 
     /** Parses sentence-transformers' {@code similarity_fn_name} (also accepts its aliases). */
     public static SimilarityFunction fromName(String name) {
-        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+        switch (name.toLowerCase(Locale.ROOT)) {
             case "cosine":
             case "cos_sim":
                 return COSINE;

@@ -1,13 +1,17 @@
 package io.fhs.operators.sparse;
 
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
 import io.fhs.operators.model.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.LowerCaseFilter;
 import org.apache.lucene.analysis.StopFilter;
@@ -31,7 +35,10 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * products are BM25 scores. Terms whose hashes collide share an index (rare: about one pair in
  * 20,000 for a 10,000-term vocabulary).
  */
+@PublicEvolving
 public final class Bm25Encoder implements SparseEncoder {
+    // The "fixed" variant: murmur3_32() hashes characters outside the BMP wrongly.
+    private static final HashFunction MURMUR3 = Hashing.murmur3_32_fixed();
     // Decoding needs the term behind a hash; terms seen by this instance are kept, up to a bound.
     private static final int MAX_REMEMBERED_TERMS = 200_000;
 
@@ -82,9 +89,13 @@ public final class Bm25Encoder implements SparseEncoder {
         return terms;
     }
 
-    /** The sparse index of a term. */
+    /**
+     * The sparse index of a term: MurmurHash3 x86 32-bit (seed 0) of its UTF-8 bytes, which every
+     * JVM, run and language (Python's {@code mmh3.hash}) computes alike, so indices never depend on
+     * where a text was encoded.
+     */
     public static int termIndex(String term) {
-        return Murmur3.hash32(term) & 0x7fffffff;
+        return MURMUR3.hashString(term, StandardCharsets.UTF_8).asInt() & 0x7fffffff;
     }
 
     @Override

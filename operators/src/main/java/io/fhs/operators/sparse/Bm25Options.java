@@ -1,5 +1,7 @@
 package io.fhs.operators.sparse;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * BM25 parameters and analysis.
  *
@@ -9,6 +11,7 @@ package io.fhs.operators.sparse;
  * @param stopWords drop Lucene's English stop words
  * @param stemming apply the Porter stemmer
  */
+@PublicEvolving
 public record Bm25Options(double k1, double b, double avgLen, boolean stopWords, boolean stemming) {
     public static final double DEFAULT_K1 = 1.2;
     public static final double DEFAULT_B = 0.75;

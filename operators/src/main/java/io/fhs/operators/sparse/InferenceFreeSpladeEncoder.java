@@ -2,16 +2,17 @@ package io.fhs.operators.sparse;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.Vocabulary;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.Role;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Inference-free (document-only) SPLADE: documents go through the SPLADE model, queries cost only a
@@ -19,6 +20,7 @@ import java.util.Map;
  * weight from {@code idf.json} ({@code {token: weight}}, as OpenSearch's doc-only models ship it);
  * tokens without a positive weight are left out.
  */
+@PublicEvolving
 public final class InferenceFreeSpladeEncoder implements SparseEncoder {
     public static final String WEIGHTS_FILE = "idf.json";
 
@@ -42,7 +44,7 @@ public final class InferenceFreeSpladeEncoder implements SparseEncoder {
 
     /** Whether a model directory carries static query weights. */
     public static boolean hasQueryWeights(ModelDirectory dir) {
-        return java.nio.file.Files.isRegularFile(dir.root().resolve(WEIGHTS_FILE));
+        return Files.isRegularFile(dir.root().resolve(WEIGHTS_FILE));
     }
 
     private static float[] loadWeights(ModelDirectory dir, Vocabulary vocabulary) {
@@ -85,10 +87,8 @@ public final class InferenceFreeSpladeEncoder implements SparseEncoder {
         for (String text : texts) {
             prepared.add(documents.batcher().prepare(prompt + text));
         }
-        Encoding[] encodings;
-        try (CloseGuard.Use use = documents.guard().enter()) {
-            encodings = documents.batcher().tokenizer().encode(prepared);
-        }
+        Encoding[] encodings =
+                documents.model().guarded(() -> documents.batcher().tokenizer().encode(prepared));
         List<SparseVector> out = new ArrayList<>(encodings.length);
         for (Encoding e : encodings) {
             out.add(queryVector(e));

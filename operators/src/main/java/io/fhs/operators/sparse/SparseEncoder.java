@@ -2,11 +2,13 @@ package io.fhs.operators.sparse;
 
 import io.fhs.operators.model.Role;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Encodes texts into sparse vectors over a vocabulary (SPLADE) or a hashed term space (BM25).
  * Implementations are thread-safe and batch internally.
  */
+@PublicEvolving
 public interface SparseEncoder extends AutoCloseable {
     /** Encodes texts; the i-th vector belongs to the i-th text. */
     List<SparseVector> encode(List<String> texts, Role role);

@@ -4,8 +4,10 @@ import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelLocator;
 import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** Opens the sparse encoder a reference names: {@code bm25}, or a SPLADE model directory/name. */
+@PublicEvolving
 public final class SparseEncoders {
     public static final String BM25 = "bm25";
 

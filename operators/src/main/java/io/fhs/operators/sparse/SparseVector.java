@@ -1,11 +1,13 @@
 package io.fhs.operators.sparse;
 
 import java.util.Arrays;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A sparse vector: strictly increasing non-negative indices and their values, as Qdrant's sparse
  * vectors take them.
  */
+@PublicEvolving
 public record SparseVector(int[] indices, float[] values) {
     private static final SparseVector EMPTY = new SparseVector(new int[0], new float[0]);
 

@@ -5,12 +5,14 @@ import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.Prompts;
 import java.util.Optional;
+import org.apache.flink.annotation.Internal;
 
 /**
  * What a SPLADE model directory says: pooling strategy and activation of its {@code SpladePooling}
  * module, sequence limit, lower-casing, prompts and {@code max_active_dims}. Without {@code
  * modules.json} the SPLADE defaults apply (max pooling, relu + log1p).
  */
+@Internal
 public record SpladeConfig(
         boolean maxPooling,
         int maxSeqLength,

@@ -1,11 +1,9 @@
 package io.fhs.operators.sparse;
 
-import io.fhs.operators.inference.CloseGuard;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.InferenceException;
 import io.fhs.operators.inference.OnnxModel;
 import io.fhs.operators.inference.TextBatcher;
-import io.fhs.operators.inference.TextTokenizer;
 import io.fhs.operators.inference.TokenizedBatch;
 import io.fhs.operators.inference.Vocabulary;
 import io.fhs.operators.model.ModelDirectory;
@@ -15,21 +13,22 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * SPLADE on ONNX Runtime, as sentence-transformers' {@code MLMTransformer} + {@code SpladePooling}:
  * {@code log(1 + relu(logits))} over the MLM logits {@code [batch, seq, vocab]}, masked by the
- * attention mask and max-pooled (or summed) over tokens.
+ * attention mask and max-pooled (or summed) over tokens. A translator over its {@link OnnxModel}:
+ * texts to batches, logits to sparse vectors.
  */
+@PublicEvolving
 public final class SpladeEncoder implements SparseEncoder {
     private final ModelDirectory dir;
     private final SpladeConfig config;
     private final Vocabulary vocabulary;
-    private final TextTokenizer tokenizer;
-    private final TextBatcher batcher;
     private final OnnxModel model;
+    private final TextBatcher batcher;
     private final int maxActiveDims;
-    private final CloseGuard guard = new CloseGuard("SpladeEncoder");
 
     /**
      * @param maxActiveDims keep only this many largest weights per vector; 0 takes the model's
@@ -40,65 +39,65 @@ public final class SpladeEncoder implements SparseEncoder {
         this.config = SpladeConfig.load(dir);
         this.vocabulary = Vocabulary.load(dir.tokenizerFile());
         this.maxActiveDims = maxActiveDims > 0 ? maxActiveDims : config.maxActiveDims();
-        TextTokenizer tok = new TextTokenizer(dir, config.maxSeqLength());
-        try {
-            this.model = new OnnxModel(dir.onnxFile(), options.intraOpThreads(), 3, "logits");
-            long last = model.outputLastDim();
-            if (last > 0 && last != vocabulary.size()) {
-                model.close();
-                throw new ModelException(
-                        dir.onnxFile()
-                                + ": a SPLADE model must output logits [batch, seq, "
-                                + vocabulary.size()
-                                + "] (one per vocabulary token), but "
-                                + model.outputName()
-                                + " has shape [batch, seq, "
-                                + last
-                                + "]");
-            }
-        } catch (RuntimeException e) {
-            tok.close();
-            throw e;
-        }
-        this.tokenizer = tok;
-        this.batcher = new TextBatcher(tok, options.planner(), config.doLowerCase());
+        this.model =
+                OnnxModel.open(
+                        "SpladeEncoder",
+                        dir,
+                        config.maxSeqLength(),
+                        options.intraOpThreads(),
+                        new OnnxModel.ExpectedOutput(
+                                3, List.of("logits"), onnx -> checkVocabulary(onnx, vocabulary)));
+        this.batcher = new TextBatcher(model.tokenizer(), options.planner(), config.doLowerCase());
     }
 
     public SpladeEncoder(ModelDirectory dir) {
         this(dir, EncoderOptions.defaults(), 0);
     }
 
-    @Override
-    public List<SparseVector> encode(List<String> texts, Role role) {
-        try (CloseGuard.Use use = guard.enter()) {
-            return encodeGuarded(texts, role);
+    private static void checkVocabulary(OnnxModel onnx, Vocabulary vocabulary) {
+        long last = onnx.outputLastDim();
+        if (last > 0 && last != vocabulary.size()) {
+            throw new ModelException(
+                    onnx.file()
+                            + ": a SPLADE model must output logits [batch, seq, "
+                            + vocabulary.size()
+                            + "] (one per vocabulary token), but "
+                            + onnx.outputName()
+                            + " has shape [batch, seq, "
+                            + last
+                            + "]");
         }
     }
 
-    private List<SparseVector> encodeGuarded(List<String> texts, Role role) {
+    @Override
+    public List<SparseVector> encode(List<String> texts, Role role) {
         SparseVector[] out = new SparseVector[texts.size()];
-        int vocab = vocabulary.size();
-        for (TokenizedBatch batch : batcher.batches(texts, config.prompts().forRole(role))) {
-            OnnxModel.Output output = model.run(batch);
-            long[] shape = output.shape();
-            if (shape[2] != vocab) {
-                throw new InferenceException(
-                        dir.onnxFile()
-                                + " returned logits of shape "
-                                + Arrays.toString(shape)
-                                + ", expected the vocabulary size "
-                                + vocab
-                                + " last");
-            }
-            float[] pooled = new float[vocab];
-            for (int i = 0; i < batch.size(); i++) {
-                Arrays.fill(pooled, 0f);
-                pool(output.data(), (int) shape[1], vocab, i, batch.length(i), pooled);
-                SparseVector v = nonZero(pooled);
-                out[batch.row(i)] = maxActiveDims > 0 ? v.topK(maxActiveDims) : v;
-            }
-        }
+        model.run(
+                () -> batcher.batches(texts, config.prompts().forRole(role)),
+                (batch, output) -> translate(batch, output, out));
         return List.of(out);
+    }
+
+    /** {@code log1p(relu(logits))} pooled over each row's real tokens, sparsified. */
+    private void translate(TokenizedBatch batch, OnnxModel.Output output, SparseVector[] out) {
+        int vocab = vocabulary.size();
+        long[] shape = output.shape();
+        if (shape[2] != vocab) {
+            throw new InferenceException(
+                    dir.onnxFile()
+                            + " returned logits of shape "
+                            + Arrays.toString(shape)
+                            + ", expected the vocabulary size "
+                            + vocab
+                            + " last");
+        }
+        float[] pooled = new float[vocab];
+        for (int i = 0; i < batch.size(); i++) {
+            Arrays.fill(pooled, 0f);
+            pool(output.data(), (int) shape[1], vocab, i, batch.length(i), pooled);
+            SparseVector v = nonZero(pooled);
+            out[batch.row(i)] = maxActiveDims > 0 ? v.topK(maxActiveDims) : v;
+        }
     }
 
     private void pool(FloatBuffer logits, int seqLen, int vocab, int row, int length, float[] acc) {
@@ -166,20 +165,13 @@ public final class SpladeEncoder implements SparseEncoder {
         return "splade(" + dir.name() + ")";
     }
 
-    CloseGuard guard() {
-        return guard;
+    OnnxModel model() {
+        return model;
     }
 
     /** Waits for encodings in flight, then frees the native resources; safe to call twice. */
     @Override
     public void close() {
-        if (!guard.close()) {
-            return;
-        }
-        try {
-            tokenizer.close();
-        } finally {
-            model.close();
-        }
+        model.close();
     }
 }

@@ -1,16 +1,14 @@
 package io.fhs.operators.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import io.fhs.operators.inference.DenseEncoder;
-import io.fhs.operators.inference.InferenceException;
+import io.fhs.operators.inference.TextTokenizer;
+import io.fhs.operators.inference.TokenBudget;
 import io.fhs.operators.model.ModelDirectory;
-import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.Role;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Token-aware chunking: cuts a text into windows of at most {@code maxTokens} word pieces of the
@@ -30,8 +28,9 @@ import java.util.List;
  * sharing a little more; or later, sharing less, where the next new word would not fit whole after
  * that. Only a word longer than a whole window is cut inside, with the exact overlap.
  */
+@PublicEvolving
 public final class Chunker implements AutoCloseable {
-    private final HuggingFaceTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final int maxTokens;
     private final int overlapTokens;
 
@@ -48,35 +47,25 @@ public final class Chunker implements AutoCloseable {
         }
         this.maxTokens = maxTokens;
         this.overlapTokens = overlapTokens;
-        try {
-            // No truncation and no special tokens: we need every word piece of the whole text.
-            this.tokenizer =
-                    HuggingFaceTokenizer.builder()
-                            .optTokenizerPath(dir.tokenizerFile())
-                            .optAddSpecialTokens(false)
-                            .optTruncation(false)
-                            .optPadding(false)
-                            .build();
-        } catch (IOException | RuntimeException e) {
-            throw new ModelException(
-                    dir.tokenizerFile() + " cannot be loaded as a tokenizer: " + e.getMessage(), e);
-        }
+        this.tokenizer = TextTokenizer.wordPieces(dir);
     }
 
     /**
-     * A chunker whose chunks the encoder takes whole as documents: windows as long as its {@code
-     * max_seq_length} leaves after the special tokens and the document prompt.
+     * A chunker whose chunks the bi-encoder in {@code dir} takes whole as documents: windows as
+     * long as its {@code max_seq_length} leaves after the special tokens and the document prompt.
+     * Read from the model's tokenizer and configuration, so it loads no ONNX graph. An overlap as
+     * long as the window would never advance, so it is capped at one token less.
      */
-    public static Chunker forEncoder(DenseEncoder encoder, int overlapTokens) {
-        int budget = encoder.tokenBudget(Role.DOCUMENT);
+    public static Chunker forDocuments(ModelDirectory dir, int overlapTokens) {
+        int budget = TokenBudget.of(dir, Role.DOCUMENT);
         if (budget < 1) {
             throw new IllegalArgumentException(
-                    encoder
+                    dir.name()
                             + " leaves no room for a document's own tokens (token budget "
                             + budget
                             + ")");
         }
-        return new Chunker(encoder.directory(), budget, overlapTokens);
+        return new Chunker(dir, budget, Math.min(overlapTokens, budget - 1));
     }
 
     public int maxTokens() {
@@ -95,12 +84,7 @@ public final class Chunker implements AutoCloseable {
     /** The chunks of each text, tokenizing them all in one call. */
     public List<List<Chunk>> chunkAll(List<String> texts) {
         texts.forEach(Chunker::requireText);
-        Encoding[] encodings;
-        try {
-            encodings = tokenizer.batchEncode(texts);
-        } catch (RuntimeException e) {
-            throw new InferenceException("Tokenization failed: " + e.getMessage(), e);
-        }
+        Encoding[] encodings = tokenizer.encode(texts);
         List<List<Chunk>> result = new ArrayList<>(texts.size());
         for (int i = 0; i < encodings.length; i++) {
             result.add(cut(texts.get(i), encodings[i]));

@@ -28,13 +28,22 @@ class CloseGuardTest {
                         });
         entered.await();
         CompletableFuture<Boolean> closing = CompletableFuture.supplyAsync(guard::close);
-        Thread.sleep(100);
+        awaitWaitingClose(guard);
         assertThat(closing).as("close waits for the use in flight").isNotDone();
         release.countDown();
         assertThat(closing.get(5, TimeUnit.SECONDS)).isTrue();
         user.get(5, TimeUnit.SECONDS);
         assertThat(guard.close()).isFalse();
         assertThatThrownBy(guard::enter).hasMessage("thing is closed");
+    }
+
+    /** Polls, with a deadline, until a close is blocked behind the uses in flight. */
+    static void awaitWaitingClose(CloseGuard guard) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!guard.closeIsWaiting()) {
+            assertThat(System.nanoTime()).as("close started waiting in time").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     @Test

@@ -107,10 +107,27 @@ class ModelDirectoryErrorsTest {
     }
 
     @Test
-    void poolingDimensionThatDoesNotMatchTheGraph() throws Exception {
+    void poolingDimensionThatDoesNotMatchTheTransformerConfig() throws Exception {
         Files.writeString(
                 dir.resolve("1_Pooling/config.json"),
                 "{\"word_embedding_dimension\": 768, \"pooling_mode_mean_tokens\": true}");
+        // Caught from the configuration alone, before any graph is loaded.
+        assertThatThrownBy(() -> SentenceTransformerConfig.load(ModelDirectory.open(dir)))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining("1_Pooling/config.json")
+                .hasMessageContaining("word_embedding_dimension 768")
+                .hasMessageContaining("hidden_size 384");
+    }
+
+    @Test
+    void configuredDimensionsThatDoNotMatchTheGraph() throws Exception {
+        Files.writeString(
+                dir.resolve("1_Pooling/config.json"),
+                "{\"word_embedding_dimension\": 768, \"pooling_mode_mean_tokens\": true}");
+        Path config = dir.resolve("config.json");
+        Files.writeString(
+                config,
+                Files.readString(config).replace("\"hidden_size\": 384", "\"hidden_size\": 768"));
         assertOpenFails().hasMessageContaining("hidden size 384").hasMessageContaining("768");
     }
 }

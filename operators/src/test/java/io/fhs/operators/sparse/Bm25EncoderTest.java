@@ -3,11 +3,8 @@ package io.fhs.operators.sparse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.google.common.hash.Hashing;
 import io.fhs.operators.model.Role;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class Bm25EncoderTest {
@@ -64,30 +61,6 @@ class Bm25EncoderTest {
         assertThat(q.get(idx("run"))).isEqualTo(2f);
         assertThat(q.get(idx("cat"))).isEqualTo(1f);
         assertThat(bm25.encode("the and of", Role.QUERY).size()).isZero();
-    }
-
-    @Test
-    void termIndicesAreMurmur3OfUtf8AndNonNegative() {
-        // Guava's MurmurHash3 is an independent implementation of the same function.
-        Random random = new Random(7);
-        for (int i = 0; i < 2_000; i++) {
-            StringBuilder sb = new StringBuilder();
-            int len = random.nextInt(12);
-            for (int j = 0; j < len; j++) {
-                sb.append(
-                        (char)
-                                (random.nextBoolean()
-                                        ? 'a' + random.nextInt(26)
-                                        : 0xe0 + random.nextInt(400)));
-            }
-            String term = sb.toString();
-            int guava = Hashing.murmur3_32_fixed().hashString(term, StandardCharsets.UTF_8).asInt();
-            assertThat(Bm25Encoder.termIndex(term)).as(term).isEqualTo(guava & 0x7fffffff);
-        }
-        // Fixed values: the same in every JVM and run, so indices written today match queries
-        // later.
-        assertThat(Bm25Encoder.termIndex("hello")).isEqualTo(0x248bfa47);
-        assertThat(Bm25Encoder.termIndex("")).isZero();
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fhs.operators.TestModels;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.inference.EncoderOptions;
+import io.fhs.operators.inference.SharedSessions;
+import io.fhs.operators.inference.TokenBudget;
 import io.fhs.operators.inference.TokenizedBatch;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelLocator;
@@ -32,7 +34,7 @@ class ChunkerEncoderFitTest {
 
     static void assertNoChunkIsTruncated(
             DenseEncoder encoder, String text, int overlap, int fixedTokens) {
-        try (Chunker chunker = Chunker.forEncoder(encoder, overlap);
+        try (Chunker chunker = Chunker.forDocuments(encoder.directory(), overlap);
                 TokenWindows windows = new TokenWindows(encoder.directory())) {
             List<Chunk> chunks = chunker.chunk(text);
             assertThat(chunks).hasSizeGreaterThan(3);
@@ -52,12 +54,31 @@ class ChunkerEncoderFitTest {
     void miniLmChunksFillItsWindowWithoutTruncation() {
         try (DenseEncoder minilm = DenseEncoder.open("all-MiniLM-L6-v2")) {
             assertThat(minilm.tokenBudget(Role.DOCUMENT)).isEqualTo(254);
-            try (Chunker chunker = Chunker.forEncoder(minilm, 32)) {
+            try (Chunker chunker = Chunker.forDocuments(minilm.directory(), 32)) {
                 assertThat(chunker.maxTokens()).isEqualTo(254);
                 assertThat(chunker.overlapTokens()).isEqualTo(32);
             }
             assertNoChunkIsTruncated(minilm, ChunkerTest.MIXED, 32, 2);
             assertNoChunkIsTruncated(minilm, ChunkerTest.SINGLE_PIECE_WORDS, 32, 2);
+        }
+    }
+
+    @Test
+    void chunkingForAModelOpensNoOnnxSession() {
+        int before = SharedSessions.openSessions();
+        try (Chunker chunker = Chunker.forDocuments(ModelLocator.resolve("all-MiniLM-L6-v2"), 32)) {
+            assertThat(SharedSessions.openSessions()).isEqualTo(before);
+            assertThat(chunker.maxTokens()).isEqualTo(254);
+            assertThat(chunker.chunk(ChunkerTest.MIXED)).hasSizeGreaterThan(3);
+        }
+    }
+
+    @Test
+    void anOverlapAsLongAsTheWindowIsCappedBelowIt() {
+        try (Chunker chunker =
+                Chunker.forDocuments(ModelLocator.resolve("all-MiniLM-L6-v2"), 999)) {
+            assertThat(chunker.maxTokens()).isEqualTo(254);
+            assertThat(chunker.overlapTokens()).isEqualTo(253);
         }
     }
 
@@ -76,6 +97,9 @@ class ChunkerEncoderFitTest {
             int queryPrompt =
                     windows.ids("Represent this sentence for searching relevant passages:").length;
             assertThat(bge.tokenBudget(Role.QUERY)).isEqualTo(510 - queryPrompt);
+            // The chunker reads the same budget from the directory, without the ONNX graph.
+            assertThat(TokenBudget.of(bge.directory(), Role.DOCUMENT)).isEqualTo(508);
+            assertThat(TokenBudget.of(bge.directory(), Role.QUERY)).isEqualTo(510 - queryPrompt);
             assertNoChunkIsTruncated(bge, ChunkerTest.MIXED.repeat(3), 50, 4);
         }
     }

@@ -3,15 +3,15 @@ package io.fhs.operators.sparse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * MurmurHash3 x86 32-bit (seed 0) of a string's UTF-8 bytes: a stable hash that every JVM, run and
- * language (Python's {@code mmh3.hash}) computes alike, so term indices never depend on where a
- * text was encoded.
+ * The hand-written MurmurHash3 x86 32-bit (seed 0) of UTF-8 bytes that computed the BM25 term
+ * indices before Guava's did: the oracle proving that indices written by older versions still match
+ * the queries of this one.
  */
-final class Murmur3 {
+final class Murmur3Reference {
     private static final int C1 = 0xcc9e2d51;
     private static final int C2 = 0x1b873593;
 
-    private Murmur3() {}
+    private Murmur3Reference() {}
 
     static int hash32(String text) {
         byte[] data = text.getBytes(StandardCharsets.UTF_8);
