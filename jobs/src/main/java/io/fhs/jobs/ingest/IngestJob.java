@@ -3,6 +3,7 @@ package io.fhs.jobs.ingest;
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantWrite;
+import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.Connectivity;
@@ -131,7 +132,7 @@ public final class IngestJob {
         }
         String collection = conf.get(QdrantOptions.COLLECTION);
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
-            return QuantizationSetup.stored(client, collection)
+            return StoredQuantization.read(client, collection)
                     .orElseThrow(
                             () ->
                                     new IllegalStateException(

@@ -1,6 +1,6 @@
 package io.fhs.jobs.ingest;
 
-import io.fhs.connectors.qdrant.CollectionMetadata;
+import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
@@ -20,13 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides, once per collection, how its dense vectors are quantized, and keeps that decision in the
- * collection's metadata: the ingest job quantizes every point the same way across restarts, and the
- * query side quantizes queries with the very ranges the points were written with.
+ * collection's metadata ({@link StoredQuantization}): the ingest job quantizes every point the same
+ * way across restarts, and the query side quantizes queries with the very ranges the points were
+ * written with.
  */
 public final class QuantizationSetup {
-    /** The collection metadata entry holding {@link VectorQuantization#toJson}. */
-    public static final String METADATA_KEY = "fhs.quantization";
-
     private static final Logger LOG = LoggerFactory.getLogger(QuantizationSetup.class);
     private static final int FEW_SAMPLES = 100;
 
@@ -41,7 +39,7 @@ public final class QuantizationSetup {
             QdrantClient client, Configuration conf, Supplier<List<String>> sample) {
         String collection = conf.get(QdrantOptions.COLLECTION);
         VectorQuantization.Mode wanted = conf.get(IngestOptions.CLIENT_QUANTIZATION);
-        Optional<VectorQuantization> stored = stored(client, collection);
+        Optional<VectorQuantization> stored = StoredQuantization.read(client, collection);
         if (stored.isPresent()) {
             checkAgrees(conf, collection, stored.get());
             return stored.get();
@@ -52,15 +50,9 @@ public final class QuantizationSetup {
                     case BINARY -> VectorQuantization.binary();
                     case INT8 -> VectorQuantization.int8(calibrate(conf, sample));
                 };
-        CollectionMetadata.put(client, collection, METADATA_KEY, q.toJson());
+        StoredQuantization.write(client, collection, q);
         LOG.info("Collection {} stores {} dense vectors", collection, q);
         return q;
-    }
-
-    /** What the collection's metadata says, if anything. */
-    public static Optional<VectorQuantization> stored(QdrantClient client, String collection) {
-        return CollectionMetadata.get(client, collection, METADATA_KEY)
-                .map(VectorQuantization::fromJson);
     }
 
     private static void checkAgrees(

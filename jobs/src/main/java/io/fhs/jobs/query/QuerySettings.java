@@ -2,11 +2,10 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.ingest.QuantizationSetup;
+import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
-import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
@@ -112,18 +111,9 @@ public record QuerySettings(
 
     /** As {@link #from(Configuration)}, reading the stored quantization from {@code qdrant}. */
     public static QuerySettings from(Configuration conf, QdrantConnection qdrant) {
-        return from(conf, storedQuantization(qdrant, conf.get(QdrantOptions.COLLECTION)));
-    }
-
-    /**
-     * The quantization the ingest job stored with {@code collection}, none if it stored nothing:
-     * the query side's only lookup of it, so every query quantizes with the points' ranges.
-     */
-    public static VectorQuantization storedQuantization(
-            QdrantConnection qdrant, String collection) {
-        try (QdrantClient client = qdrant.open()) {
-            return QuantizationSetup.stored(client, collection).orElse(VectorQuantization.none());
-        }
+        // The query side's only lookup of it, so every query quantizes with the points' ranges.
+        return from(
+                conf, StoredQuantization.readOrNone(qdrant, conf.get(QdrantOptions.COLLECTION)));
     }
 
     /** The settings {@code conf} gives (validated), for a collection quantized as given. */

@@ -12,6 +12,7 @@ import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.operators.inference.DenseEncoder;
@@ -87,7 +88,7 @@ class QuantizedIngestITCase {
             assertThat(sample).hasSize(200);
             Int8Calibration expected =
                     Int8Calibration.fit(Arrays.asList(encoder.encode(sample, Role.DOCUMENT)));
-            VectorQuantization stored = QuantizationSetup.stored(client, "cacm-int8").orElseThrow();
+            VectorQuantization stored = StoredQuantization.read(client, "cacm-int8").orElseThrow();
             assertThat(stored).isEqualTo(VectorQuantization.int8(expected));
 
             int codes = 0;
@@ -130,7 +131,7 @@ class QuantizedIngestITCase {
                 DenseEncoder encoder = DenseEncoder.open("all-MiniLM-L6-v2");
                 QdrantSearcher searcher =
                         new QdrantSearcher(client, "cacm-binary", "dense", "sparse")) {
-            assertThat(QuantizationSetup.stored(client, "cacm-binary"))
+            assertThat(StoredQuantization.read(client, "cacm-binary"))
                     .contains(VectorQuantization.binary());
             TextRecord d = docs.get(42);
             float[] embedding = encoder.encode(text(client, "cacm-binary", d.id()), Role.DOCUMENT);
