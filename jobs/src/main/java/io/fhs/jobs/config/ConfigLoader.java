@@ -5,6 +5,7 @@ import io.fhs.jobs.options.QdrantOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
@@ -13,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
  * built-in defaults &lt; config file &lt; environment &lt; command-line {@code -D}. Keys nothing
  * knows fail here, with the nearest known one ({@link KnownOptions}).
  */
+@PublicEvolving
 public final class ConfigLoader {
     /**
      * The environment variables that set an option, and the only place they are read: a client that

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.FallbackKey;
 
@@ -23,6 +24,7 @@ import org.apache.flink.configuration.FallbackKey;
  * local cluster), and the families whose names are open-ended, such as {@code kafka.properties.*}.
  * Anything else is a typo that would otherwise be silently ignored.
  */
+@Internal
 public final class KnownOptions {
     static final List<Class<?>> OURS =
             List.of(

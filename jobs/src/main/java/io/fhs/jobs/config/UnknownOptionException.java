@@ -1,6 +1,9 @@
 package io.fhs.jobs.config;
 
+import org.apache.flink.annotation.Internal;
+
 /** A key no option, pass-through prefix or Flink option has: a typo, not a setting to ignore. */
+@Internal
 public final class UnknownOptionException extends ConfigException {
     private final String key;
     private final String nearest;

@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Reads a flat {@code key: value} YAML file (as conf/ingest.yaml) into its keys and values; {@link
  * ConfigLoader} puts them in their place among the other sources.
  */
+@Internal
 public final class YamlConfig {
     private YamlConfig() {}
 

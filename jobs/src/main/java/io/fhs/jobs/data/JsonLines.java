@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Reads JSON-lines files of documents or queries: BEIR's {@code {"_id", "title", "text"}} or our
  * own {@code {"id", "title", "text"}}. A bad line is an error naming the line and the field.
  */
+@PublicEvolving
 public final class JsonLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -1,6 +1,9 @@
 package io.fhs.jobs.data;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** A document or query read from a file: its id, optional title and text. */
+@PublicEvolving
 public record TextRecord(String id, String title, String text) {
     // An ObjectMapper is costly to build and thread-safe to share; this runs once per document.
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * exactly as the job will cut them, so the ranges describe what gets stored. Read once, by the
  * client that sets the job up, before the job starts.
  */
+@Internal
 public final class CalibrationSample {
     private CalibrationSample() {}
 

@@ -9,6 +9,7 @@ import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
  * overlap), and builds each chunk's payload. Deletions pass through as one record. A document the
  * chunker fails on goes to the dead-letter output ({@code "stage": "chunk"}), not the job down.
  */
+@Internal
 public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ChunkFunction.class);

@@ -2,6 +2,7 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * One chunk of a document to encode and write, or a whole-document operation (deletion, payload
@@ -14,6 +15,7 @@ import java.io.Serializable;
  * @param payloadJson the point payload (title, metadata, offsets, text)
  * @param origin the Kafka record of the document, for dead letters
  */
+@Internal
 public record ChunkRecord(
         String docId,
         Kind kind,

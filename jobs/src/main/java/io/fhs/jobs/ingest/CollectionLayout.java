@@ -12,12 +12,14 @@ import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 
 /**
  * The collection the ingest job writes: its vectors, distance, stored type and server-side index
  * follow from the models and the options; {@link #prepare} creates or checks it before a job runs.
  */
+@Internal
 public final class CollectionLayout {
     private CollectionLayout() {}
 

@@ -2,6 +2,7 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A validated document operation.
@@ -12,6 +13,7 @@ import java.io.Serializable;
  *     VersionGate}); only then can stale chunks be left behind
  * @param origin the Kafka record it came from, for dead letters of later stages
  */
+@Internal
 public record DocumentEvent(
         String docId,
         Op op,

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -23,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
  * when present, is the document id; a tombstone (null value) deletes. Every violation becomes a
  * {@link Invalid} naming the field and what was expected.
  */
+@Internal
 public final class DocumentParser implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Encodes chunks dense and sparse in micro-batches across records (one encoder call per batch), on
@@ -20,6 +21,7 @@ import java.util.function.Function;
  * encode on its own (the batcher retries a failed batch item by item) becomes a failed {@link
  * EncodedChunk}, which {@link EncodeFailures} turns into a dead letter.
  */
+@Internal
 public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecord, EncodedChunk> {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.DeadLetter;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * Sends chunks the encoder failed on to the dead-letter output ({@code "stage": "encode"}) and
  * passes the encoded ones on: the async encode operator cannot emit side outputs itself.
  */
+@Internal
 public final class EncodeFailures extends ProcessFunction<EncodedChunk, EncodedChunk> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EncodeFailures.class);

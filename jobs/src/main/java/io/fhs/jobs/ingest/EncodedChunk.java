@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A chunk with its vectors (sparse ones null when the job has no sparse model), or the reason it
@@ -9,6 +10,7 @@ import java.io.Serializable;
  *
  * @param error why encoding this chunk failed, or null
  */
+@Internal
 public record EncodedChunk(
         ChunkRecord chunk, float[] dense, int[] sparseIndices, float[] sparseValues, String error)
         implements Serializable {

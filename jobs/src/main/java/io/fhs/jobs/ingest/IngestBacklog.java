@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
@@ -19,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * The records a bounded ingest job will read: per partition of the input topic, from where the
  * job's source starts (the group's committed offset, else the earliest) to the end offset now.
  */
+@Internal
 public final class IngestBacklog {
     private IngestBacklog() {}
 

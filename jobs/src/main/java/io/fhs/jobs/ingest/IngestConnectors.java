@@ -13,6 +13,7 @@ import io.fhs.connectors.qdrant.RetryPolicy;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import java.util.Properties;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -21,6 +22,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /** The ingest job's ends: the Kafka source, the dead-letter sink and the Qdrant sink. */
+@Internal
 public final class IngestConnectors {
     private IngestConnectors() {}
 

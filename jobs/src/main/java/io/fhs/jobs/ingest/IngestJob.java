@@ -13,6 +13,7 @@ import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -30,6 +31,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>{@link #build} takes the source and sinks as parameters so tests run the very same graph;
  * {@link IngestConnectors} makes the production ones, {@link CollectionLayout} the collection.
  */
+@PublicEvolving
 public final class IngestJob {
     private IngestJob() {}
 

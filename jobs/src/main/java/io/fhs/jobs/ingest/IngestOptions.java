@@ -11,6 +11,7 @@ import io.fhs.jobs.options.OptionChecks;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -21,6 +22,7 @@ import org.apache.flink.configuration.Configuration;
  * {@link KafkaOptions}, {@link QdrantOptions} and {@link ModelOptions}; chunking and encoding are
  * {@link ChunkOptions} and {@link EncodeOptions}.
  */
+@PublicEvolving
 public final class IngestOptions {
     private IngestOptions() {}
 

@@ -4,6 +4,7 @@ import io.fhs.jobs.local.JobProgress;
 import io.fhs.jobs.progress.ProgressLine;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The ingest job's progress: documents read (of the total, when known), documents and chunks
@@ -13,6 +14,7 @@ import java.util.Map;
  * buffers and the encoder's queue hold hundreds of documents, so "read" reaches the total long
  * before the job ends. The rate and the time left follow the written ones.
  */
+@Internal
 public final class IngestProgress implements JobProgress {
     /** Records the validate stage took in (one per Kafka record). */
     public static final String DOCUMENTS_READ = "fhs.documents-read";

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * way across restarts, and the query side quantizes queries with the very ranges the points were
  * written with.
  */
+@Internal
 public final class QuantizationSetup {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizationSetup.class);
     private static final int FEW_SAMPLES = 100;

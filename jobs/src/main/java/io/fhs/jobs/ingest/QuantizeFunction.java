@@ -1,9 +1,11 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.operators.quantize.VectorQuantization;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.MapFunction;
 
 /** Replaces each encoded chunk's dense vector by the form the collection stores. */
+@Internal
 public final class QuantizeFunction implements MapFunction<EncodedChunk, EncodedChunk> {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.qdrant.QdrantWrite;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -12,6 +13,7 @@ import org.apache.flink.util.Collector;
  * chunks to 2) leaves nothing stale. Counts the documents and chunks written for the command line's
  * progress ({@link IngestProgress}).
  */
+@Internal
 public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, QdrantWrite> {
     private static final long serialVersionUID = 1L;
 

@@ -2,6 +2,7 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.KafkaRecord;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -10,6 +11,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /** Parses records; whatever breaks the input contract goes to the dead-letter output. */
+@Internal
 public final class ValidateFunction extends ProcessFunction<KafkaRecord, DocumentEvent> {
     private static final long serialVersionUID = 1L;
 

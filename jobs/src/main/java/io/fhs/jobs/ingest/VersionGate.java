@@ -1,6 +1,7 @@
 package io.fhs.jobs.ingest;
 
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -14,6 +15,7 @@ import org.apache.flink.util.Collector;
  * payload update (nothing to re-encode), or drops it when its metadata is unchanged too. Deletes
  * clear the content state, after remembering their version.
  */
+@Internal
 public final class VersionGate extends KeyedProcessFunction<String, DocumentEvent, DocumentEvent> {
     private static final long serialVersionUID = 1L;
 

@@ -1,11 +1,13 @@
 package io.fhs.jobs.options;
 
 import io.fhs.jobs.config.ConfigException;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 /** How the ingest job cuts documents into chunks (chunks fit the dense model's input). */
+@PublicEvolving
 public final class ChunkOptions {
     private ChunkOptions() {}
 

@@ -2,9 +2,11 @@ package io.fhs.jobs.options;
 
 import io.fhs.connectors.kafka.KafkaConnectivity;
 import io.fhs.connectors.qdrant.QdrantConnectivity;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 
 /** Whether the configured Kafka and Qdrant can be used, asked before a job starts. */
+@Internal
 public final class Connectivity {
     private Connectivity() {}
 

@@ -2,6 +2,7 @@ package io.fhs.jobs.options;
 
 import io.fhs.jobs.config.ConfigException;
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -10,6 +11,7 @@ import org.apache.flink.configuration.Configuration;
  * How the ingest job's encode stage batches chunks and runs the models; the query job batches
  * queries with its own {@code query.*} keys, as queries want milliseconds, not throughput.
  */
+@PublicEvolving
 public final class EncodeOptions {
     private EncodeOptions() {}
 

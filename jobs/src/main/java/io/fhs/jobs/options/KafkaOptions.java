@@ -3,6 +3,7 @@ package io.fhs.jobs.options;
 import io.fhs.connectors.kafka.KafkaProperties;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -11,6 +12,7 @@ import org.apache.flink.configuration.Configuration;
  * Where every Kafka client of the jobs and tools connects, and how: the brokers, the connectivity
  * check, and any client property as {@code kafka.properties.<name>} (see {@link KafkaProperties}).
  */
+@PublicEvolving
 public final class KafkaOptions {
     private KafkaOptions() {}
 

@@ -6,6 +6,7 @@ import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.sparse.Bm25Options;
 import io.fhs.operators.sparse.SparseEncoder;
 import io.fhs.operators.sparse.SparseEncoders;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -14,6 +15,7 @@ import org.apache.flink.configuration.Configuration;
  * The models: the dense and sparse encoders both jobs must share (queries are encoded as the
  * documents were) and the query side's cross-encoder.
  */
+@PublicEvolving
 public final class ModelOptions {
     private ModelOptions() {}
 

@@ -2,10 +2,12 @@ package io.fhs.jobs.options;
 
 import io.fhs.jobs.config.ConfigException;
 import java.time.Duration;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /** The checks the option classes' {@code sanityCheck}s share; each message names the option. */
+@Internal
 public final class OptionChecks {
     private OptionChecks() {}
 

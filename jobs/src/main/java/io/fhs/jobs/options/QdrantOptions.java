@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -16,6 +17,7 @@ import org.apache.flink.configuration.Configuration;
  * The Qdrant server and the collection both jobs use: where it is, how to trust and authenticate to
  * it, and the server-side layout the ingest job creates the collection with.
  */
+@PublicEvolving
 public final class QdrantOptions {
     private QdrantOptions() {}
 

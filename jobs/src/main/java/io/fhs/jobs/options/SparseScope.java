@@ -1,6 +1,9 @@
 package io.fhs.jobs.options;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** What a sparse vector describes: the whole document (on its first chunk) or each chunk. */
+@PublicEvolving
 public enum SparseScope {
     /** DOCUMENT for BM25 (a document-level model), CHUNK for learned sparse models. */
     AUTO,

@@ -3,11 +3,13 @@ package io.fhs.jobs.query;
 import io.fhs.operators.flink.BatchingAsyncFunction;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The encode stage ({@link EncodeStage}) as a micro-batched async operator. */
+@Internal
 public final class EncodeQueriesFunction extends BatchingAsyncFunction<QueryWork, QueryWork> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(EncodeQueriesFunction.class);

@@ -11,6 +11,7 @@ import io.fhs.operators.sparse.SparseEncoders;
 import io.fhs.operators.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * only looks weights up) per batch, then the query form of the collection's quantization. Not
  * thread-safe: one batch at a time.
  */
+@Internal
 public final class EncodeStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EncodeStage.class);
 

@@ -1,12 +1,14 @@
 package io.fhs.jobs.query;
 
 import io.fhs.connectors.kafka.KafkaRecord;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /** Parses queries; a bad one flows on as an error result, so it still gets an answer. */
+@Internal
 public final class ParseQueries extends ProcessFunction<KafkaRecord, QueryWork> {
     private static final long serialVersionUID = 1L;
 

@@ -3,6 +3,7 @@ package io.fhs.jobs.query;
 import io.fhs.connectors.qdrant.SearchRequest;
 import java.io.Serializable;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A parsed query with the defaults applied.
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param filter payload field equalities (keyword match) every hit must satisfy
  * @param receivedMillis wall-clock time the job received it, for {@code timings_ms.total}
  */
+@PublicEvolving
 public record Query(
         String queryId,
         String text,

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -26,6 +27,7 @@ import org.apache.flink.configuration.Configuration;
  * #search} (async), {@link #rerank} (one cross-encoder call per batch). Encoding and reranking are
  * not thread-safe: call them from one thread at a time.
  */
+@PublicEvolving
 public final class QueryCore implements AutoCloseable {
     private final QuerySettings settings;
     private final QdrantClient client;

@@ -9,6 +9,7 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * async Qdrant search (dense, sparse or hybrid with RRF/DBSF) -> micro-batched cross-encoder
  * reranking -> results on Kafka, keyed by query_id. Every query yields exactly one result.
  */
+@PublicEvolving
 public final class QueryJob {
     private QueryJob() {}
 

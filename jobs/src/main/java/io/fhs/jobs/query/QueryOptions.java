@@ -8,6 +8,7 @@ import io.fhs.jobs.options.OptionChecks;
 import io.fhs.jobs.options.QdrantOptions;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
@@ -17,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
  * Qdrant and model keys are shared with the ingest job through {@link KafkaOptions}, {@link
  * QdrantOptions} and {@link ModelOptions}, so both read one collection the same way.
  */
+@PublicEvolving
 public final class QueryOptions {
     private QueryOptions() {}
 

@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The query contract: {@code {"query_id": str, "text": str, "top_k"?: int, "filter"?: {field:
  * value...}, "mode"?: "dense"|"sparse"|"hybrid", "rerank"?: bool}}. Violations name the field and
  * what was expected.
  */
+@Internal
 public final class QueryParser implements Serializable {
     private static final long serialVersionUID = 1L;
     static final int MAX_TOP_K = 1000;

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a query yields on the results topic: {@code {"query_id", "hits": [...], "timings_ms": {...},
  * "error"?}}. A query that failed still yields a result, with {@code error} set.
  */
+@PublicEvolving
 public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timingsMs, String error)
         implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();

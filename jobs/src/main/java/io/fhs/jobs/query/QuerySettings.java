@@ -8,6 +8,7 @@ import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.io.Serializable;
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
  * @param rerankModel cross-encoder directory or name; null when none is configured
  * @param quantization the query form of the collection's stored quantization
  */
+@PublicEvolving
 public record QuerySettings(
         String collection,
         String denseModel,

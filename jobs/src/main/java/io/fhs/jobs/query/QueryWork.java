@@ -5,11 +5,13 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A query on its way through the operators: what each stage added, or the error that ends it (a
  * failed query still reaches the results topic).
  */
+@Internal
 public record QueryWork(
         Query query,
         String queryId,

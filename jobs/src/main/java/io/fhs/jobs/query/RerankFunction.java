@@ -3,6 +3,7 @@ package io.fhs.jobs.query;
 import io.fhs.operators.flink.BatchingAsyncFunction;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * for the candidates of all queries of a batch. Queries that do not rerank pass with their hits cut
  * to top_k.
  */
+@Internal
 public final class RerankFunction extends BatchingAsyncFunction<QueryWork, QueryWork> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RerankFunction.class);

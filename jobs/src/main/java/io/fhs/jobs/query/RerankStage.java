@@ -6,6 +6,7 @@ import io.fhs.operators.rerank.CrossEncoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * for all pairs of a batch of concurrent queries. Every query leaves with at most its top_k hits
  * and, unless configured otherwise, without the chunk text. Not thread-safe: one batch at a time.
  */
+@Internal
 public final class RerankStage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RerankStage.class);
 

@@ -2,6 +2,7 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * The search stage ({@link SearchStage}) as an async operator: never blocks the task thread;
  * searches that fail past their retries or outlast {@code query.deadline} become error results.
  */
+@Internal
 public final class SearchQueriesFunction extends RichAsyncFunction<QueryWork, QueryWork> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SearchQueriesFunction.class);

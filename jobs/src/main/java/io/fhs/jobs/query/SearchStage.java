@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Searches Qdrant for encoded queries without blocking: dense, sparse, or hybrid with one prefetch
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * retried with backoff until the deadline; the returned future never fails: a search that does not
  * succeed in time completes with an error result. Thread-safe.
  */
+@Internal
 public final class SearchStage implements AutoCloseable {
     private static final List<String> PAYLOAD =
             List.of("doc_id", "chunk", "title", "text", "metadata");
