@@ -3,6 +3,7 @@ package io.fhs.connectors.qdrant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
 import io.qdrant.client.QdrantClient;
 import java.time.Duration;
@@ -139,9 +140,15 @@ class QdrantSinkITCase {
                 .uid("qdrant");
         JobClient job = env.executeAsync("qdrant-crash-test");
         CompletableFuture<?> result = job.getJobExecutionResult();
-        Thread.sleep(3_000);
-        long before = TestPoints.count(client, c);
+        // The crash lands once writes have begun (the collection holds points), not after a guess.
+        long before =
+                Poll.until(
+                        Duration.ofMinutes(1),
+                        "first points",
+                        () -> TestPoints.count(client, c),
+                        n -> n > 0);
         QDRANT.kill();
+        // Not a wait for anything: how long Qdrant stays down, so that writes meet the outage.
         Thread.sleep(2_000);
         QDRANT.restart();
         client.close();

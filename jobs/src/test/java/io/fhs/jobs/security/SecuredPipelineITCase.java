@@ -21,6 +21,8 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +33,7 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,20 +58,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredPipelineITCase {
     static final String API_KEY = "qdrant-key-" + System.nanoTime();
-    static final Path CACM =
-            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final Path CACM = TestData.cacm();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder()
+                    .slots(1)
+                    .withoutKafka()
+                    .qdrant(QdrantServer.tls(API_KEY))
+                    .build();
+
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     @RegisterExtension static final SecureKafkaBroker KAFKA = new SecureKafkaBroker();
-    @RegisterExtension static final QdrantServer QDRANT = QdrantServer.tls(API_KEY);
 
     static LogCapture log;
     static Path secrets;
