@@ -103,6 +103,17 @@ public final class ChildProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * For readiness probes: a {@link Poll.Fatal} with the exit code and output once the child has
+     * exited, as waiting longer for it cannot help.
+     */
+    public void requireAlive(String what) {
+        if (!process.isAlive()) {
+            throw new Poll.Fatal(
+                    what + " exited with " + process.exitValue() + "; output:\n" + output());
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

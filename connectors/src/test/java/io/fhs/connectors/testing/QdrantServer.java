@@ -182,13 +182,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
                 Duration.ofSeconds(30),
                 "Qdrant ready on port " + httpPort,
                 () -> {
-                    if (!process.isAlive()) {
-                        throw new Poll.Fatal(
-                                "Qdrant exited with "
-                                        + process.exitValue()
-                                        + "; log:\n"
-                                        + process.output());
-                    }
+                    process.requireAlive("Qdrant");
                     return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode()
                             == 200;
                 });

@@ -194,13 +194,7 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
                     START_TIMEOUT,
                     "Kafka (SASL_SSL) ready on port " + port,
                     () -> {
-                        if (!process.isAlive()) {
-                            throw new Poll.Fatal(
-                                    "Kafka exited with "
-                                            + process.exitValue()
-                                            + "; log:\n"
-                                            + process.output());
-                        }
+                        process.requireAlive("Kafka");
                         // Each attempt waits for its own timeout while the broker starts.
                         return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
                     });

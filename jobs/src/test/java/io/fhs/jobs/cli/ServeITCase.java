@@ -151,13 +151,7 @@ class ServeITCase {
                         Duration.ofMinutes(2),
                         "bin/fhs serve printing its address",
                         () -> {
-                            if (!p.isAlive()) {
-                                throw new Poll.Fatal(
-                                        "bin/fhs serve exited with "
-                                                + p.exitValue()
-                                                + ":\n"
-                                                + p.output());
-                            }
+                            p.requireAlive("bin/fhs serve");
                             return p.output()
                                     .lines()
                                     .filter(l -> l.startsWith("Serving collection"))
