@@ -1,5 +1,6 @@
 package io.fhs.connectors.kafka;
 
+import io.fhs.connectors.testing.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -71,20 +72,9 @@ class SecureKafkaITCase {
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("secured", "k", "over SASL_SSL")).get();
         }
-        Properties consumer = KafkaProperties.from(c, BOOTSTRAP);
-        consumer.put("group.id", "secured-reader");
-        consumer.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> in =
-                new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
-            in.subscribe(List.of("secured"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : in.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                }
-            }
-        }
+        List<String> values =
+                Topics.values(
+                        KafkaProperties.from(c, BOOTSTRAP), "secured", 1, Duration.ofSeconds(30));
         assertThat(values).containsExactly("over SASL_SSL");
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.connectors.testing.Topics;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.testing.CliRunner;
@@ -15,6 +16,8 @@ import io.fhs.jobs.testing.PipelineExtension;
 import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -226,21 +226,24 @@ class HostileTopicITCase {
                 topic.outcomes.stream()
                         .filter(o -> o.ordinal() >= Outcome.VALIDATE.ordinal())
                         .count();
-        Properties c = KAFKA.clientProperties();
-        c.put("group.id", "hostile-reader");
-        c.put("auto.offset.reset", "earliest");
+        return stages(
+                Topics.read(
+                        KAFKA.clientProperties(),
+                        TOPIC + "-dlq",
+                        Duration.ofMinutes(1),
+                        records -> stages(records).size() >= expected));
+    }
+
+    private static Map<Long, String> stages(List<ConsumerRecord<byte[], byte[]>> letters) {
         Map<Long, String> stages = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(TOPIC + "-dlq"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (stages.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode letter = JSON.readTree(r.value());
-                    stages.put(
-                            letter.path("source").path("offset").asLong(),
-                            letter.path("stage").asText());
-                }
+        for (ConsumerRecord<byte[], byte[]> r : letters) {
+            try {
+                JsonNode letter = JSON.readTree(r.value());
+                stages.put(
+                        letter.path("source").path("offset").asLong(),
+                        letter.path("stage").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return stages;

@@ -6,6 +6,7 @@ import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
+import io.fhs.connectors.testing.Topics;
 import io.fhs.jobs.data.TextRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,11 +17,8 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Runs the ingest graph over a bounded read of a real topic, as the tests need. */
@@ -111,20 +109,6 @@ final class IngestHarness {
     }
 
     static List<String> readAll(KafkaCluster kafka, String topic, int expected) {
-        Properties c = kafka.clientProperties();
-        c.put("group.id", "reader-" + topic + "-" + System.nanoTime());
-        c.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return Topics.values(kafka.clientProperties(), topic, expected, Duration.ofSeconds(20));
     }
 }

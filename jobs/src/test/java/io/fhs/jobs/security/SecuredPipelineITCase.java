@@ -11,6 +11,7 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantException;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.connectors.testing.SecureKafkaBroker;
+import io.fhs.connectors.testing.Topics;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CollectionLayout;
@@ -34,11 +35,8 @@ import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -278,21 +276,8 @@ class SecuredPipelineITCase {
     }
 
     static List<String> readAll(Configuration conf, String topic, int expected) {
-        Properties c = KafkaOptions.properties(conf);
-        c.put("group.id", "reader-" + topic);
-        c.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return Topics.values(
+                KafkaOptions.properties(conf), topic, expected, Duration.ofSeconds(30));
     }
 
     static String trace(Throwable t) {
