@@ -7,15 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.jobs.testing.CliRunner;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class FhsCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();

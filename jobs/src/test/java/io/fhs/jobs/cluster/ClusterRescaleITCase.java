@@ -11,7 +11,6 @@ import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.ModelOptions;
-import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.testing.PipelineExtension;
 import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.ConfigLoader;
-import io.fhs.jobs.config.YamlConfig;
 import io.fhs.jobs.testing.TestData;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.rerank.CrossEncoder;
