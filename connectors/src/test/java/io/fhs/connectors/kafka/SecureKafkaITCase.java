@@ -4,21 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhs.connectors.testing.SecureKafkaBroker;
+import io.fhs.connectors.testing.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,20 +68,9 @@ class SecureKafkaITCase {
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("secured", "k", "over SASL_SSL")).get();
         }
-        Properties consumer = KafkaProperties.from(c, BOOTSTRAP);
-        consumer.put("group.id", "secured-reader");
-        consumer.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> in =
-                new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
-            in.subscribe(List.of("secured"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : in.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                }
-            }
-        }
+        List<String> values =
+                Topics.values(
+                        KafkaProperties.from(c, BOOTSTRAP), "secured", 1, Duration.ofSeconds(30));
         assertThat(values).containsExactly("over SASL_SSL");
     }
 

@@ -1,5 +1,6 @@
 package io.fhs.connectors.qdrant;
 
+import io.fhs.connectors.testing.Poll;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
@@ -63,20 +64,12 @@ final class TestPoints {
     }
 
     /** Polls until {@code collection} has at least {@code atLeast} points; returns the count. */
-    static long awaitCount(QdrantClient client, String collection, long atLeast, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long n = count(client, collection);
-            if (n >= atLeast) {
-                return n;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        collection + " has " + n + " points after " + timeout + ", not " + atLeast);
-            }
-            Thread.sleep(20);
-        }
+    static long awaitCount(QdrantClient client, String collection, long atLeast, Duration timeout) {
+        return Poll.until(
+                timeout,
+                collection + " holding " + atLeast + " points",
+                () -> count(client, collection),
+                n -> n >= atLeast);
     }
 
     static float[] storedDense(QdrantClient client, String collection, String docId, int chunk)

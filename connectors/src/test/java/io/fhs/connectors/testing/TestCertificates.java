@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed server certificate for 127.0.0.1 and localhost, made by the openssl command when a
@@ -23,30 +23,30 @@ public record TestCertificates(Path cert, Path key, Path keyAndCert) {
         Files.createDirectories(dir);
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        Process p =
-                new ProcessBuilder(
-                                List.of(
-                                        "openssl",
-                                        "req",
-                                        "-x509",
-                                        "-newkey",
-                                        "rsa:2048",
-                                        "-nodes",
-                                        "-days",
-                                        "2",
-                                        "-subj",
-                                        "/CN=localhost",
-                                        "-addext",
-                                        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                                        "-keyout",
-                                        key.toString(),
-                                        "-out",
-                                        cert.toString()))
-                        .redirectErrorStream(true)
-                        .start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("openssl could not make a test certificate: " + output);
+        ChildProcess.Result openssl =
+                ChildProcess.run(
+                        Duration.ofSeconds(60),
+                        dir,
+                        List.of(
+                                "openssl",
+                                "req",
+                                "-x509",
+                                "-newkey",
+                                "rsa:2048",
+                                "-nodes",
+                                "-days",
+                                "2",
+                                "-subj",
+                                "/CN=localhost",
+                                "-addext",
+                                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                                "-keyout",
+                                key.toString(),
+                                "-out",
+                                cert.toString()));
+        if (openssl.exitCode() != 0) {
+            throw new ChildProcessException(
+                    "openssl could not make a test certificate: " + openssl.output());
         }
         Path both = dir.resolve("key-and-cert.pem");
         Files.writeString(both, Files.readString(key));

@@ -152,17 +152,21 @@ public final class IngestJob {
     public static void buildFromKafka(
             StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
         env.enableCheckpointing(conf.get(IngestOptions.CHECKPOINT_INTERVAL).toMillis());
-        DataStream<KafkaRecord> records =
-                env.fromSource(
-                                IngestConnectors.kafkaSource(conf, bounded),
-                                WatermarkStrategy.noWatermarks(),
-                                "kafka")
-                        .uid("kafka-source");
         build(
                 env,
-                records,
+                kafkaRecords(env, conf, bounded),
                 IngestConnectors.deadLetterSink(conf),
                 IngestConnectors.qdrantSinkWithDeadLetters(conf),
                 conf);
+    }
+
+    /** The topic's records as the job reads them: its source, under its stable uid. */
+    public static DataStream<KafkaRecord> kafkaRecords(
+            StreamExecutionEnvironment env, Configuration conf, boolean bounded) {
+        return env.fromSource(
+                        IngestConnectors.kafkaSource(conf, bounded),
+                        WatermarkStrategy.noWatermarks(),
+                        "kafka")
+                .uid("kafka-source");
     }
 }

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhs.jobs.testing.CliRunner;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,19 +30,8 @@ class FhsCliTest {
     }
 
     static Run run(String stdin, String... args) {
-        CommandLine cli = Fhs.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        InputStream original = System.in;
-        try {
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            int code = cli.execute(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setIn(original);
-        }
+        CliRunner.Result r = CliRunner.run(stdin, args);
+        return new Run(r.exitCode(), r.out(), r.err());
     }
 
     static float[] vector(JsonNode line) {

@@ -5,16 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.connectors.testing.Topics;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,16 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import picocli.CommandLine;
 
 /**
  * The issue's acceptance run: 1,000 good CACM documents and every kind of hostile record
@@ -44,11 +43,15 @@ import picocli.CommandLine;
  * the expected stage at its offset, or a deliberate drop.
  */
 class HostileTopicITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path ROOT = Path.of(System.getProperty("fhs.root", ".."));
+    static final Path ROOT = TestData.root();
     static final String TOPIC = "hostile";
     static final int GOOD = 1_000;
     static final int MAX_DOCUMENT_BYTES = 20_000;
@@ -145,39 +148,21 @@ class HostileTopicITCase {
 
     @Test
     void everyRecordIsAccountedForAndTheJobNeverRestarts() throws Exception {
-        Topic topic = topic(JsonLines.read(ROOT.resolve("../shared/data/cacm/corpus.jsonl")));
+        Topic topic = topic(JsonLines.read(TestData.cacmCorpus()));
         produce(topic);
 
-        CommandLine cli = Fhs.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        QdrantConnection q = QDRANT.connection();
-        int exit =
-                cli.execute(
-                        "ingest",
-                        "--config",
-                        ROOT.resolve("conf/ingest.yaml").toString(),
-                        "--bounded",
-                        "-D",
-                        "kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                        "-D",
-                        "qdrant.url=http://" + q.host() + ":" + q.grpcPort(),
-                        "-D",
-                        "ingest.topic=" + TOPIC,
-                        "-D",
-                        "ingest.dead-letter-topic=" + TOPIC + "-dlq",
-                        "-D",
-                        "ingest.group-id=" + TOPIC,
-                        "-D",
-                        "qdrant.collection=" + TOPIC,
-                        "-D",
-                        "ingest.max-document-bytes=" + MAX_DOCUMENT_BYTES,
-                        "-D",
-                        "ingest.max-metadata-depth=" + MAX_DEPTH);
-        assertThat(exit).as("exit code; stderr:%n%s", err).isZero();
-        assertThat(out.toString()).as(err.toString()).contains("restarts: 0");
+        CliRunner.Result run =
+                CliRunner.run(
+                        IngestCli.ingest(
+                                KAFKA,
+                                QDRANT,
+                                TOPIC,
+                                null,
+                                List.of(),
+                                "ingest.max-document-bytes=" + MAX_DOCUMENT_BYTES,
+                                "ingest.max-metadata-depth=" + MAX_DEPTH));
+        assertThat(run.exitCode()).as("exit code; stderr:%n%s", run.err()).isZero();
+        assertThat(run.out()).as(run.err()).contains("restarts: 0");
 
         Map<Long, String> letters = deadLetters(topic);
         Map<String, Long> indexed = indexedVersions();
@@ -241,21 +226,24 @@ class HostileTopicITCase {
                 topic.outcomes.stream()
                         .filter(o -> o.ordinal() >= Outcome.VALIDATE.ordinal())
                         .count();
-        Properties c = KAFKA.clientProperties();
-        c.put("group.id", "hostile-reader");
-        c.put("auto.offset.reset", "earliest");
+        return stages(
+                Topics.read(
+                        KAFKA.clientProperties(),
+                        TOPIC + "-dlq",
+                        Duration.ofMinutes(1),
+                        records -> stages(records).size() >= expected));
+    }
+
+    private static Map<Long, String> stages(List<ConsumerRecord<byte[], byte[]>> letters) {
         Map<Long, String> stages = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(TOPIC + "-dlq"));
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-            while (stages.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    JsonNode letter = JSON.readTree(r.value());
-                    stages.put(
-                            letter.path("source").path("offset").asLong(),
-                            letter.path("stage").asText());
-                }
+        for (ConsumerRecord<byte[], byte[]> r : letters) {
+            try {
+                JsonNode letter = JSON.readTree(r.value());
+                stages.put(
+                        letter.path("source").path("offset").asLong(),
+                        letter.path("stage").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return stages;

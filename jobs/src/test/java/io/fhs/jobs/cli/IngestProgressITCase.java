@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * none.
  */
 class IngestProgressITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final int DOCS = 300;
     static final int MORE_DOCS = 40;
@@ -41,7 +48,7 @@ class IngestProgressITCase {
 
     @Test
     void aBoundedIngestShowsItsProgressUpToTheTotalAndQuietShowsNone() throws Exception {
-        IngestCli.Running first = run(IngestCli.corpus(tmp, "first", 0, DOCS), "0.2");
+        CliRunner.Running first = run(TestData.cacmCorpusFile(tmp, "first", 0, DOCS), "0.2");
         List<Line> lines = progressLines(first.err().toString());
         // A line at the first poll (the job runs far longer than one), then the final one.
         assertThat(lines).as(first.err().toString()).hasSizeGreaterThanOrEqualTo(2);
@@ -60,31 +67,32 @@ class IngestProgressITCase {
         assertThat(first.out().toString()).doesNotContain("documents read");
 
         // The same group again: the total is what the topic got since, not the whole topic.
-        IngestCli.Running second =
-                run(IngestCli.corpus(tmp, "second", DOCS, DOCS + MORE_DOCS), "0.2");
+        CliRunner.Running second =
+                run(TestData.cacmCorpusFile(tmp, "second", DOCS, DOCS + MORE_DOCS), "0.2");
         Line again = progressLines(second.err().toString()).get(0);
         assertThat(again.total()).as(second.err().toString()).isEqualTo(MORE_DOCS);
 
-        IngestCli.Running quiet =
+        CliRunner.Running quiet =
                 run(
-                        IngestCli.corpus(tmp, "quiet", DOCS + MORE_DOCS, DOCS + 2 * MORE_DOCS),
+                        TestData.cacmCorpusFile(
+                                tmp, "quiet", DOCS + MORE_DOCS, DOCS + 2 * MORE_DOCS),
                         "--quiet");
         assertThat(points(quiet)).isGreaterThan(points(second));
         assertThat(quiet.err().toString()).doesNotContain("documents read");
     }
 
-    private static IngestCli.Running run(Path corpus, String progress) throws Exception {
+    private static CliRunner.Running run(Path corpus, String progress) throws Exception {
         List<String> extra =
                 progress.equals("--quiet")
                         ? List.of("--quiet")
                         : List.of("--progress-every", progress);
-        IngestCli.Running run =
-                IngestCli.start(IngestCli.ingest(KAFKA, QDRANT, "progress", corpus, extra));
+        CliRunner.Running run =
+                CliRunner.start(IngestCli.ingest(KAFKA, QDRANT, "progress", corpus, extra));
         assertThat(run.exit().get(5, TimeUnit.MINUTES)).as(run.err().toString()).isZero();
         return run;
     }
 
-    private static long points(IngestCli.Running run) {
+    private static long points(CliRunner.Running run) {
         Matcher m = POINTS.matcher(run.out().toString());
         assertThat(m.find()).as(run.out().toString()).isTrue();
         return Long.parseLong(m.group(1));

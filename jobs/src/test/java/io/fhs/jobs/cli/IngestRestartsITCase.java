@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * cause, and the command gives up with a non-zero exit within the budget the options give.
  */
 class IngestRestartsITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     // The failing run's budget, small so the test is quick.
     static final int ATTEMPTS = 2;
@@ -40,12 +47,12 @@ class IngestRestartsITCase {
     }
 
     static Path corpus(String name, int docs) throws Exception {
-        return IngestCli.corpus(tmp, name, 0, docs);
+        return TestData.cacmCorpusFile(tmp, name, 0, docs);
     }
 
     @Test
     void aHealthyBoundedIngestReportsNoRestarts() throws Exception {
-        IngestCli.Running run = IngestCli.start(ingest("restarts-ok", corpus("restarts-ok", 30)));
+        CliRunner.Running run = CliRunner.start(ingest("restarts-ok", corpus("restarts-ok", 30)));
         assertThat(run.exit().get(5, TimeUnit.MINUTES)).as(run.err().toString()).isZero();
         Matcher done =
                 Pattern.compile("collection restarts-ok holds (\\d+) points; restarts: 0\\n")
@@ -57,8 +64,8 @@ class IngestRestartsITCase {
 
     @Test
     void withQdrantGoneTheCommandGivesUpWithTheCauseWithinItsBudget() throws Exception {
-        IngestCli.Running run =
-                IngestCli.start(
+        CliRunner.Running run =
+                CliRunner.start(
                         ingest(
                                 "restarts-down",
                                 corpus("restarts-down", 200),

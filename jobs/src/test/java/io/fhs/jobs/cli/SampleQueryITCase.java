@@ -7,14 +7,17 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QuerySettings;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -22,7 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * {@code fhs ingest --sample-query} on an int8 and on a binary collection ranks as {@code fhs
@@ -30,8 +32,12 @@ import picocli.CommandLine;
  * ranges and rescores binary candidates with the float query.
  */
 class SampleQueryITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final int DOCS = 300;
     static final List<String> QUERIES =
@@ -55,18 +61,19 @@ class SampleQueryITCase {
     @ValueSource(strings = {"int8", "binary"})
     void theSampleQueryRanksAsTheSearchCommand(String quantization) throws Exception {
         String name = "sample-" + quantization;
-        IngestCli.Running run =
-                IngestCli.start(
+        CliRunner.Running run =
+                CliRunner.start(
                         IngestCli.ingest(
                                 KAFKA,
                                 QDRANT,
                                 name,
-                                IngestCli.corpus(tmp, name, 0, DOCS),
+                                TestData.cacmCorpusFile(tmp, name, 0, DOCS),
                                 List.of("--quiet", "--sample-query", QUERIES.get(0)),
                                 "quantization=" + quantization,
                                 "quantization.calibration-samples=200"));
-        assertThat(run.exit().get(5, TimeUnit.MINUTES)).as(run.err().toString()).isZero();
-        String ingestOut = run.out().toString();
+        CliRunner.Result ingest = run.await(Duration.ofMinutes(5));
+        assertThat(ingest.exitCode()).as(ingest.err()).isZero();
+        String ingestOut = ingest.out();
         assertThat(ingestOut).contains("Query: " + QUERIES.get(0) + " (hybrid, RRF k=60)");
 
         Configuration conf = ingestConf(name, quantization);
@@ -84,7 +91,7 @@ class SampleQueryITCase {
     private static Configuration ingestConf(String name, String quantization) {
         Configuration c =
                 ConfigLoader.load(
-                        IngestCli.ROOT.resolve("conf/ingest.yaml"),
+                        TestData.conf("ingest.yaml"),
                         Map.of(
                                 "qdrant.url",
                                 "http://"
@@ -123,17 +130,12 @@ class SampleQueryITCase {
 
     /** {@code fhs search --top-k 5 TEXT} on the collection, with conf/query.yaml. */
     private static List<Ranked> search(String collection, String text) {
-        CommandLine cli = Fhs.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> args =
                 new ArrayList<>(
                         List.of(
                                 "search",
                                 "--config",
-                                IngestCli.ROOT.resolve("conf/query.yaml").toString(),
+                                TestData.conf("query.yaml").toString(),
                                 "-D",
                                 "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
                                 "-D",
@@ -141,9 +143,10 @@ class SampleQueryITCase {
                                 "--top-k",
                                 String.valueOf(SampleSearch.HITS)));
         args.add(text);
-        assertThat(cli.execute(args.toArray(String[]::new))).as(err.toString()).isZero();
-        assertThat(out.toString()).contains(" hits for \"" + text + "\" (hybrid;");
-        return ranked(out.toString(), SEARCH);
+        CliRunner.Result r = CliRunner.run(args.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains(" hits for \"" + text + "\" (hybrid;");
+        return ranked(r.out(), SEARCH);
     }
 
     private static List<Ranked> ranked(String out, Pattern line) {

@@ -7,6 +7,8 @@ import static org.assertj.core.data.Offset.offset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.testing.ChildProcess;
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.data.JsonLines;
@@ -17,9 +19,9 @@ import io.fhs.jobs.progress.ProgressLine;
 import io.fhs.jobs.query.Query;
 import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.query.QueryResult;
-import java.io.BufferedReader;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,13 +35,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,17 +55,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().slots(1).withoutKafka().build();
 
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
-    static final Path ROOT = Path.of(System.getProperty("fhs.root", "..")).toAbsolutePath();
-    static final Path CACM = ROOT.resolve("../shared/data/cacm");
+    static final Path ROOT = TestData.root();
+    static final Path CACM = TestData.cacm();
     static final Path PLAYWRIGHT = ROOT.resolve(".local/node/node_modules/playwright-core");
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final String COLLECTION = "serve-cacm-200";
@@ -80,7 +75,7 @@ class ServeITCase {
     static final String PROBE_QUERY = "document markup";
 
     static String query;
-    static Process serve;
+    static ChildProcess serve;
     static String url;
     static QueryCore direct;
     static HttpClient http;
@@ -127,51 +122,41 @@ class ServeITCase {
      * {@code bin/fhs serve} as a user runs it (the jar the package phase built, no rebuild), on a
      * free port; returns once it prints the address it serves.
      */
-    static Process startServe() throws Exception {
+    static ChildProcess startServe() throws Exception {
         ProcessBuilder pb =
                 new ProcessBuilder(
-                                ROOT.resolve("bin/fhs").toString(),
-                                "serve",
-                                "--port",
-                                "0",
-                                "-D",
-                                "qdrant.url=" + qdrantUrl(),
-                                "-D",
-                                "qdrant.collection=" + COLLECTION,
-                                "-D",
-                                "query.client-fusion=true",
-                                "-D",
-                                "query.deadline=2 s")
-                        .redirectError(ProcessBuilder.Redirect.INHERIT);
+                        ROOT.resolve("bin/fhs").toString(),
+                        "serve",
+                        "--port",
+                        "0",
+                        "-D",
+                        "qdrant.url=" + qdrantUrl(),
+                        "-D",
+                        "qdrant.collection=" + COLLECTION,
+                        "-D",
+                        "query.client-fusion=true",
+                        "-D",
+                        "query.deadline=2 s");
         pb.environment().put("FHS_NO_BUILD", "1");
         pb.environment().remove("QDRANT_URL");
         pb.environment().remove("QDRANT_API_KEY");
-        String models = System.getProperty("fhs.models.dir");
-        if (models != null && !models.isBlank()) {
-            pb.environment().put("FHS_MODELS_DIR", models);
-        }
-        Process p = pb.start();
-        // "Serving collection C on http://127.0.0.1:PORT/ (Ctrl-C stops)", read off the test
-        // thread so that a silent process cannot hang the test past the deadline.
-        CompletableFuture<String> serving =
-                CompletableFuture.supplyAsync(
+        TestData.passModelsDir(pb.environment());
+        ChildProcess p = ChildProcess.start(pb, Files.createTempFile("fhs-serve", ".log"));
+        // "Serving collection C on http://127.0.0.1:PORT/ (Ctrl-C stops)", read from its log, so
+        // that neither a silent process nor one that keeps writing can hang the test.
+        String line =
+                Poll.until(
+                        Duration.ofMinutes(2),
+                        "bin/fhs serve printing its address",
                         () -> {
-                            try (BufferedReader out =
-                                    new BufferedReader(
-                                            new InputStreamReader(
-                                                    p.getInputStream(), StandardCharsets.UTF_8))) {
-                                String line;
-                                while ((line = out.readLine()) != null) {
-                                    if (line.startsWith("Serving collection")) {
-                                        return line;
-                                    }
-                                }
-                                return "exited: " + p.waitFor();
-                            } catch (Exception e) {
-                                return "failed: " + e;
-                            }
-                        });
-        String line = serving.get(2, TimeUnit.MINUTES);
+                            p.requireAlive("bin/fhs serve");
+                            return p.output()
+                                    .lines()
+                                    .filter(l -> l.startsWith("Serving collection"))
+                                    .findFirst()
+                                    .orElse("");
+                        },
+                        l -> !l.isEmpty());
         Matcher m = Pattern.compile(" on (http://\\S+/) ").matcher(line);
         assertThat(m.find()).as("bin/fhs serve said: %s", line).isTrue();
         url = m.group(1);
@@ -183,10 +168,7 @@ class ServeITCase {
         try {
             if (serve != null) {
                 // SIGTERM: the command's shutdown hook stops the server and closes its engine.
-                serve.destroy();
-                if (!serve.waitFor(30, TimeUnit.SECONDS)) {
-                    serve.destroyForcibly();
-                }
+                serve.stop(Duration.ofSeconds(30));
             }
         } finally {
             if (direct != null) {
@@ -443,10 +425,9 @@ class ServeITCase {
             missing.add("playwright-core (" + PLAYWRIGHT + ")");
         }
         try {
-            Process node =
-                    new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            node.getInputStream().readAllBytes();
-            if (!node.waitFor(30, TimeUnit.SECONDS) || node.exitValue() != 0) {
+            if (ChildProcess.run(Duration.ofSeconds(30), new ProcessBuilder("node", "--version"))
+                            .exitCode()
+                    != 0) {
                 missing.add("node");
             }
         } catch (IOException e) {

@@ -7,15 +7,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,8 +41,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * of the topic says: no point missing, none stale, none left over.
  */
 class ClusterFaultDrillITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     @RegisterExtension
     static final FlinkClusterProcesses CLUSTER = new FlinkClusterProcesses("it-drill", 2);
@@ -99,7 +104,7 @@ class ClusterFaultDrillITCase {
         try (Admin admin = Admin.create(KAFKA.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
         }
-        List<TextRecord> corpus = JsonLines.read(cacm());
+        List<TextRecord> corpus = JsonLines.read(TestData.cacmCorpus());
         Random random = new Random(42);
         Model first = new Model(TOPIC);
         for (int i = 0; i < DOCS; i++) {
@@ -159,10 +164,6 @@ class ClusterFaultDrillITCase {
         CLUSTER.cancel(job);
     }
 
-    static Path cacm() {
-        return Path.of(System.getProperty("fhs.root", ".."), "..", "shared/data/cacm/corpus.jsonl");
-    }
-
     static String title(TextRecord d) {
         return d.title() == null ? "" : d.title();
     }
@@ -211,11 +212,8 @@ class ClusterFaultDrillITCase {
     }
 
     static void awaitPoints(QdrantClient client, long atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (count(client) < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(count(client)).isGreaterThanOrEqualTo(atLeast);
+        assertThat(Poll.latest(Duration.ofMinutes(2), () -> count(client), n -> n >= atLeast))
+                .isGreaterThanOrEqualTo(atLeast);
     }
 
     static long count(QdrantClient client) {
@@ -230,12 +228,9 @@ class ClusterFaultDrillITCase {
     static IndexAudit.Report awaitClean(
             IndexAudit audit, QdrantClient client, String collection, Model model)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        IndexAudit.Report report = audit.audit(client, collection, model.live.values());
-        while (!report.clean() && System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
-            report = audit.audit(client, collection, model.live.values());
-        }
-        return report;
+        return Poll.latest(
+                Duration.ofMinutes(3),
+                () -> audit.audit(client, collection, model.live.values()),
+                IndexAudit.Report::clean);
     }
 }

@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.bench.IndexAudit;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * shrinking document still leaves no stale chunk.
  */
 class ClusterRescaleITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     @RegisterExtension
     static final FlinkClusterProcesses CLUSTER = new FlinkClusterProcesses("it-rescale", 1);
@@ -42,7 +48,7 @@ class ClusterRescaleITCase {
         try (Admin admin = Admin.create(KAFKA.clientProperties())) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 4, (short) 1))).all().get();
         }
-        List<TextRecord> corpus = JsonLines.read(ClusterFaultDrillITCase.cacm());
+        List<TextRecord> corpus = JsonLines.read(TestData.cacmCorpus());
         ClusterFaultDrillITCase.Model model = new ClusterFaultDrillITCase.Model(TOPIC);
         for (int i = 0; i < DOCS; i++) {
             String text =
@@ -132,13 +138,9 @@ class ClusterRescaleITCase {
 
     /** Waits until the version gate's counter, summed over subtasks, reaches {@code expected}. */
     static void awaitCounter(String job, String counter, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        long value = counter(job, counter);
-        while (value < expected && System.nanoTime() < deadline) {
-            // Flink's REST API fetches metrics every 10 s (metrics.fetcher.update-interval).
-            Thread.sleep(1_000);
-            value = counter(job, counter);
-        }
+        // Flink's REST API fetches metrics every 10 s (metrics.fetcher.update-interval).
+        long value =
+                Poll.latest(Duration.ofMinutes(2), () -> counter(job, counter), v -> v >= expected);
         assertThat(value).as("%s of job %s", counter, job).isEqualTo(expected);
     }
 

@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
+import io.fhs.jobs.testing.PipelineExtension;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,8 +31,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * native code (DJL's tokenizers: "already loaded in another classloader").
  */
 class ClusterSubmissionITCase {
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    @RegisterExtension
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().withoutMiniCluster().build();
+
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     @RegisterExtension
     static final FlinkClusterProcesses CLUSTER = new FlinkClusterProcesses("it-cluster", 1);
@@ -71,12 +76,8 @@ class ClusterSubmissionITCase {
         awaitPoints(30);
         assertThat(CLUSTER.state(second)).isEqualTo("RUNNING");
         // Metrics reach the REST API with a delay (metrics.fetcher.update-interval, 10 s).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (readRecords(second) < 10 && System.nanoTime() < deadline) {
-            Thread.sleep(1_000);
-        }
         // At least the 10 new documents; more if the first job's last offsets were not committed.
-        assertThat(readRecords(second))
+        assertThat(Poll.latest(Duration.ofSeconds(60), () -> readRecords(second), n -> n >= 10))
                 .as("records the second job's source read")
                 .isBetween(10L, 30L);
         CLUSTER.cancel(second);
@@ -111,13 +112,8 @@ class ClusterSubmissionITCase {
     }
 
     static void awaitPoints(long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        long count = count();
-        while (count < expected && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            count = count();
-        }
-        assertThat(count).isEqualTo(expected);
+        assertThat(Poll.latest(Duration.ofMinutes(2), () -> count(), n -> n >= expected))
+                .isEqualTo(expected);
     }
 
     static long count() {

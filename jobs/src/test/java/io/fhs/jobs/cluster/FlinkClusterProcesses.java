@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.testing.ChildProcess;
+import io.fhs.connectors.testing.Poll;
+import io.fhs.jobs.testing.TestData;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -49,7 +50,7 @@ public final class FlinkClusterProcesses implements BeforeAllCallback, AfterAllC
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        root = Path.of(System.getProperty("fhs.root", "..")).toAbsolutePath().normalize();
+        root = TestData.root().normalize();
         stateDir = root.resolve("jobs/target/" + name);
         restPort = freePort();
         rpcPort = freePort();
@@ -170,13 +171,9 @@ public final class FlinkClusterProcesses implements BeforeAllCallback, AfterAllC
     }
 
     public void awaitState(String jobId, String expected, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String state = state(jobId);
-        while (!state.equals(expected) && System.nanoTime() < deadline) {
-            assertThat(state).as("job %s: %s", jobId, exceptions(jobId)).isNotIn("FAILED");
-            Thread.sleep(250);
-            state = state(jobId);
-        }
+        String state =
+                Poll.latest(
+                        timeout, () -> state(jobId), s -> s.equals(expected) || s.equals("FAILED"));
         assertThat(state).as("job %s: %s", jobId, exceptions(jobId)).isEqualTo(expected);
     }
 
@@ -196,42 +193,20 @@ public final class FlinkClusterProcesses implements BeforeAllCallback, AfterAllC
         List<String> command = new ArrayList<>();
         command.add(root.resolve("bin/fhs-cluster").toString());
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("FHS_CLUSTER_DIR", stateDir.toString());
         env.put("FHS_FLINK_REST_PORT", Integer.toString(restPort));
         env.put("FHS_FLINK_RPC_PORT", Integer.toString(rpcPort));
-        String models = System.getProperty("fhs.models.dir");
-        if (models != null && !models.isBlank()) {
-            env.put("FHS_MODELS_DIR", models);
-        }
+        TestData.passModelsDir(env);
         // The servers reach the job through its arguments; variables inherited from a developer's
         // shell would take precedence in the job and point it elsewhere.
         env.remove("QDRANT_URL");
         env.remove("QDRANT_API_KEY");
         env.remove("KAFKA_BOOTSTRAP_SERVERS");
-        Process p = pb.start();
-        // Read on another thread, so that a call that hangs is ended at its timeout.
-        CompletableFuture<String> output = new CompletableFuture<>();
-        Thread reader =
-                new Thread(
-                        () -> {
-                            try {
-                                output.complete(
-                                        new String(
-                                                p.getInputStream().readAllBytes(),
-                                                StandardCharsets.UTF_8));
-                            } catch (IOException e) {
-                                output.completeExceptionally(e);
-                            }
-                        });
-        reader.setDaemon(true);
-        reader.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("bin/fhs-cluster " + String.join(" ", args) + " timed out");
-        }
-        return new Result(p.exitValue(), output.get(10, TimeUnit.SECONDS));
+        // Output to a file: the daemons that `up` starts inherit it and never close a pipe.
+        ChildProcess.Result result = ChildProcess.run(timeout, pb);
+        return new Result(result.exitCode(), result.output());
     }
 
     static int freePort() throws IOException {

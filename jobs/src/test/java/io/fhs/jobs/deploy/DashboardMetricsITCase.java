@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.Poll;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
@@ -16,6 +17,8 @@ import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,13 +37,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -57,19 +59,14 @@ class DashboardMetricsITCase {
     static final int REPORTER_PORT = freePort();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(reporter())
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder().slots(4).flinkConfiguration(reporter()).build();
 
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Path ROOT = Path.of(System.getProperty("fhs.root", ".."));
+    static final Path ROOT = TestData.root();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     // A metric selector in PromQL: name{label="value",...}.
     static final Pattern SELECTOR =
@@ -98,12 +95,8 @@ class DashboardMetricsITCase {
         conf.set(QueryOptions.TOPIC, "metrics-queries");
         conf.set(QueryOptions.RESULTS_TOPIC, "metrics-results");
         conf.set(QueryOptions.RERANK, true);
-        conf.set(
-                ModelOptions.RERANK,
-                Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder")
-                        .toString());
-        List<TextRecord> docs =
-                JsonLines.read(ROOT.resolve("../shared/data/cacm/corpus.jsonl")).subList(0, 40);
+        conf.set(ModelOptions.RERANK, TestData.testModel("tiny-cross-encoder").toString());
+        List<TextRecord> docs = JsonLines.read(TestData.cacmCorpus()).subList(0, 40);
         produce("metrics-docs", docs.stream().map(TextRecord::toDocumentJson).toList());
         produce("metrics-docs", List.of("{not json"));
         CollectionLayout.prepare(conf);
@@ -120,25 +113,25 @@ class DashboardMetricsITCase {
             QueryJob.buildFromKafka(query, conf, false);
             jobs.add(query.executeAsync("fhs-query"));
 
-            Map<String, List<Map<String, String>>> served = Map.of();
-            Set<String> missing = new TreeSet<>(wanted.keySet());
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            int sent = 0;
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
-                // Queries keep arriving, so that the query job's histograms have values.
-                produce(
-                        "metrics-queries",
-                        List.of(
-                                JSON.createObjectNode()
-                                        .put("query_id", "q" + sent++)
-                                        .put("text", "parallel algorithms")
-                                        .toString()));
-                served = scrape();
-                missing = missing(wanted, served);
-                if (!missing.isEmpty()) {
-                    Thread.sleep(1_000);
-                }
-            }
+            AtomicInteger sent = new AtomicInteger();
+            Map<String, List<Map<String, String>>> served =
+                    Poll.latest(
+                            Duration.ofMinutes(3),
+                            () -> {
+                                // Queries keep arriving, so the query job's histograms have values.
+                                produce(
+                                        "metrics-queries",
+                                        List.of(
+                                                JSON.createObjectNode()
+                                                        .put(
+                                                                "query_id",
+                                                                "q" + sent.getAndIncrement())
+                                                        .put("text", "parallel algorithms")
+                                                        .toString()));
+                                return scrape();
+                            },
+                            s -> missing(wanted, s).isEmpty());
+            Set<String> missing = missing(wanted, served);
             assertThat(missing)
                     .as(
                             "dashboard selectors without a served series (%d names served)",

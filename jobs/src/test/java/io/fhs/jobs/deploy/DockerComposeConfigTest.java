@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -201,25 +200,28 @@ class DockerComposeConfigTest {
         command.add("-f");
         command.add(composeFile.toString());
         command.addAll(List.of(args));
+        // Both streams to files, never pipes: a read of a pipe would wait past the timeout for a
+        // docker-compose that hangs without closing its output.
+        Path out = Files.createTempFile("docker-compose", ".out");
         Path err = Files.createTempFile("docker-compose", ".err");
         try {
             ProcessBuilder pb =
                     new ProcessBuilder(command)
                             .directory(root.toFile())
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .redirectOutput(out.toFile())
                             .redirectError(err.toFile());
             // Only the file given with -f counts, whatever the environment selects.
             pb.environment().remove("COMPOSE_FILE");
             pb.environment().remove("COMPOSE_PROFILES");
             Process process = pb.start();
-            process.getOutputStream().close();
-            String out =
-                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 fail("%s did not finish within 2 minutes", String.join(" ", command));
             }
-            return new Run(process.exitValue(), out, Files.readString(err));
+            return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
+            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }

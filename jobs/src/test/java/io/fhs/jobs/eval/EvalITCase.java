@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.offset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.testing.QdrantServer;
-import io.fhs.jobs.cli.Fhs;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,12 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code bin/fhs eval --modes all --rerank} end to end on a real Qdrant and a MiniCluster, over the
@@ -32,17 +29,12 @@ import picocli.CommandLine;
  */
 class EvalITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().withoutKafka().build();
 
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
-    static final Path ROOT = Path.of(System.getProperty("fhs.root", ".."));
-    static final Path CACM = ROOT.resolve("../shared/data/cacm");
+    static final Path ROOT = TestData.root();
+    static final Path CACM = TestData.cacm();
     static final int DOCS = 600;
 
     @Test
@@ -154,11 +146,6 @@ class EvalITCase {
     /** {@code fhs eval --json --plot CHART} on the dataset with {@code args}; rows by mode. */
     private static Map<String, JsonNode> eval(Path dataset, Path chart, String... args)
             throws Exception {
-        CommandLine cli = Fhs.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -173,17 +160,19 @@ class EvalITCase {
                                 "-D",
                                 "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort()));
         command.addAll(List.of(args));
-        int rc = cli.execute(command.toArray(String[]::new));
-        assertThat(rc).as(err.toString()).isZero();
+        CliRunner.Result run = CliRunner.run(command.toArray(String[]::new));
+        String out = run.out();
+        String err = run.err();
+        assertThat(run.exitCode()).as(err).isZero();
         // The chart: one bar per mode and metric, drawn beside JSON that stays pure on stdout.
         BufferedImage image = ImageIO.read(chart.toFile());
         assertThat(image.getWidth()).isEqualTo(1100);
         assertThat(image.getHeight()).isGreaterThanOrEqualTo(600);
-        assertThat(err.toString()).contains("chart written to " + chart);
+        assertThat(err).contains("chart written to " + chart);
         // For the record (not asserted): the figures, to compare across changes of the search.
         System.out.println("fhs eval " + String.join(" ", args) + ":\n" + out);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
-        for (JsonNode row : new ObjectMapper().readTree(out.toString())) {
+        for (JsonNode row : new ObjectMapper().readTree(out)) {
             rows.put(row.get("mode").asText(), row);
         }
         return rows;

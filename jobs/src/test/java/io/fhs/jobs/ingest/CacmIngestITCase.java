@@ -15,6 +15,8 @@ import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.query.QueryCore;
 import io.fhs.jobs.query.QueryResult;
 import io.fhs.jobs.query.QuerySettings;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
@@ -31,8 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,18 +40,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** All of CACM through the ingest job into Qdrant, checked against the plain encoders. */
 class CacmIngestITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().build();
 
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
-    static final Path CACM =
-            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final Path CACM = TestData.cacm();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

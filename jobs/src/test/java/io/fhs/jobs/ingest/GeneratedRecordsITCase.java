@@ -7,6 +7,7 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.ingest.GeneratedRecords.Outcome;
+import io.fhs.jobs.testing.PipelineExtension;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Value;
@@ -19,9 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,15 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GeneratedRecordsITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().build();
 
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final long SEED = Long.getLong("fhs.generated.seed", 20_261_201L);
     static final int RECORDS = 2_000;

@@ -1,8 +1,11 @@
 package io.fhs.jobs.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.testing.KafkaCluster;
+import io.fhs.connectors.testing.Topics;
+import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import java.nio.charset.StandardCharsets;
@@ -10,19 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Runs the ingest graph over a bounded read of a real topic, as the tests need. */
 final class IngestHarness {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private IngestHarness() {}
 
     static Configuration conf(
@@ -52,15 +54,11 @@ final class IngestHarness {
     }
 
     /** The records the tests produce for {@code docs}, as the job reads them. */
-    static List<KafkaRecord> records(List<io.fhs.jobs.data.TextRecord> docs, String topic) {
+    static List<KafkaRecord> records(List<TextRecord> docs, String topic) {
         List<KafkaRecord> out = new ArrayList<>();
-        for (io.fhs.jobs.data.TextRecord d : docs) {
+        for (TextRecord d : docs) {
             String value =
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                            .createObjectNode()
-                            .put("id", d.id())
-                            .put("text", d.text())
-                            .toString();
+                    JSON.createObjectNode().put("id", d.id()).put("text", d.text()).toString();
             out.add(
                     new KafkaRecord(
                             topic,
@@ -95,20 +93,15 @@ final class IngestHarness {
             Configuration conf,
             int parallelism,
             StreamExecutionEnvironment env,
-            java.util.function.UnaryOperator<DataStream<KafkaRecord>> inject)
+            UnaryOperator<DataStream<KafkaRecord>> inject)
             throws Exception {
         CollectionLayout.prepare(conf);
         env.setParallelism(parallelism);
-        // The production wiring: the job's own source, dead-letter sink and Qdrant sink.
-        DataStream<KafkaRecord> records =
-                env.fromSource(
-                                IngestConnectors.kafkaSource(conf, true),
-                                WatermarkStrategy.noWatermarks(),
-                                "kafka")
-                        .uid("kafka-source");
+        // The production wiring (IngestJob's source, the dead-letter and Qdrant sinks), with only
+        // the test's injection between the source and the graph.
         IngestJob.build(
                 env,
-                inject.apply(records),
+                inject.apply(IngestJob.kafkaRecords(env, conf, true)),
                 IngestConnectors.deadLetterSink(conf),
                 IngestConnectors.qdrantSinkWithDeadLetters(conf),
                 conf);
@@ -116,20 +109,6 @@ final class IngestHarness {
     }
 
     static List<String> readAll(KafkaCluster kafka, String topic, int expected) {
-        Properties c = kafka.clientProperties();
-        c.put("group.id", "reader-" + topic + "-" + System.nanoTime());
-        c.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return Topics.values(kafka.clientProperties(), topic, expected, Duration.ofSeconds(20));
     }
 }

@@ -15,6 +15,7 @@ import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.testing.PipelineExtension;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.CalibrationException;
@@ -27,28 +28,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ingest job with client-side int8 and binary quantization, on the first CACM documents. */
 class QuantizedIngestITCase {
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().build();
 
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final KafkaCluster KAFKA = new KafkaCluster();
-
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final String TOPIC = "cacm-300";
     static final int DOCS = 300;

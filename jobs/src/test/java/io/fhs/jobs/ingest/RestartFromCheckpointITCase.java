@@ -10,6 +10,7 @@ import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.testing.PipelineExtension;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import java.nio.file.Path;
@@ -23,9 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,15 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RestartFromCheckpointITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().build();
 
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     static final AtomicBoolean FAILED = new AtomicBoolean();
     static final AtomicInteger SEEN = new AtomicInteger();

@@ -15,6 +15,9 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.progress.ProgressLine;
+import io.fhs.jobs.testing.CliRunner;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.fhs.operators.quantize.VectorQuantization;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,18 +46,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueryJobITCase {
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    static final PipelineExtension PIPELINE = PipelineExtension.builder().build();
 
-    @RegisterExtension static final KafkaCluster KAFKA = new KafkaCluster();
-    @RegisterExtension static final QdrantServer QDRANT = new QdrantServer();
+    static final KafkaCluster KAFKA = PIPELINE.kafka();
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
-    static final Path CACM =
-            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final Path CACM = TestData.cacm();
     static final ObjectMapper JSON = new ObjectMapper();
     static final String COLLECTION = "cacm-600";
 
@@ -173,10 +168,7 @@ class QueryJobITCase {
     @Order(2)
     void rerankingScoresTheCandidatesWithTheCrossEncoderAndFiltersApply() throws Exception {
         Configuration conf = base("rerank-queries");
-        conf.set(
-                ModelOptions.RERANK,
-                Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder")
-                        .toString());
+        conf.set(ModelOptions.RERANK, TestData.testModel("tiny-cross-encoder").toString());
         conf.set(QueryOptions.RERANK_TOP_N, 8);
         List<String> values =
                 List.of(
@@ -202,7 +194,7 @@ class QueryJobITCase {
     void terminalSearchPrintsTheEnginesRankingAndAPromptReadsUntilQuit() throws Exception {
         String[] common = {
             "--config",
-            Path.of(System.getProperty("fhs.root", ".."), "conf", "query.yaml").toString(),
+            TestData.conf("query.yaml").toString(),
             "-D",
             "qdrant.url=http://127.0.0.1:" + QDRANT.connection().grpcPort(),
             "-D",
@@ -241,22 +233,12 @@ class QueryJobITCase {
     }
 
     static String cli(String stdin, String[] common, String... args) {
-        picocli.CommandLine cli = io.fhs.jobs.cli.Fhs.commandLine();
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        java.io.InputStream original = System.in;
-        try {
-            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            List<String> all = new ArrayList<>(List.of("search"));
-            all.addAll(List.of(common));
-            all.addAll(List.of(args));
-            assertThat(cli.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
-            return out.toString();
-        } finally {
-            System.setIn(original);
-        }
+        List<String> all = new ArrayList<>(List.of("search"));
+        all.addAll(List.of(common));
+        all.addAll(List.of(args));
+        CliRunner.Result run = CliRunner.run(stdin, all.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run.out();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.ConfigLoader;
+import io.fhs.jobs.testing.TestData;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.rerank.CrossEncoder;
 import java.nio.file.Path;
@@ -15,8 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reranking with the project's tiny test cross-encoder. */
 class RerankStageTest {
-    static final Path MODEL =
-            Path.of(System.getProperty("fhs.test.models.dir"), "tiny-cross-encoder");
+    static final Path MODEL = TestData.testModel("tiny-cross-encoder");
     static final String QUERY = "time sharing systems";
     static final List<String> TEXTS =
             List.of(

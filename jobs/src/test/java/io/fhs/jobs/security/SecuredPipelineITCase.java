@@ -11,6 +11,7 @@ import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantException;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.connectors.testing.SecureKafkaBroker;
+import io.fhs.connectors.testing.Topics;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CollectionLayout;
@@ -21,6 +22,8 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.testing.PipelineExtension;
+import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,14 +34,9 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,20 +56,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredPipelineITCase {
     static final String API_KEY = "qdrant-key-" + System.nanoTime();
-    static final Path CACM =
-            Path.of(System.getProperty("fhs.root", ".."), "..", "shared", "data", "cacm");
+    static final Path CACM = TestData.cacm();
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    static final PipelineExtension PIPELINE =
+            PipelineExtension.builder()
+                    .slots(1)
+                    .withoutKafka()
+                    .qdrant(QdrantServer.tls(API_KEY))
+                    .build();
+
+    static final QdrantServer QDRANT = PIPELINE.qdrant();
 
     @RegisterExtension static final SecureKafkaBroker KAFKA = new SecureKafkaBroker();
-    @RegisterExtension static final QdrantServer QDRANT = QdrantServer.tls(API_KEY);
 
     static LogCapture log;
     static Path secrets;
@@ -278,21 +276,8 @@ class SecuredPipelineITCase {
     }
 
     static List<String> readAll(Configuration conf, String topic, int expected) {
-        Properties c = KafkaOptions.properties(conf);
-        c.put("group.id", "reader-" + topic);
-        c.put("auto.offset.reset", "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(new String(r.value(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return values;
+        return Topics.values(
+                KafkaOptions.properties(conf), topic, expected, Duration.ofSeconds(30));
     }
 
     static String trace(Throwable t) {
