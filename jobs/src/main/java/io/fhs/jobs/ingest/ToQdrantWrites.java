@@ -22,8 +22,8 @@ public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, Qdra
 
     @Override
     public void open(OpenContext context) {
-        documentsWritten = getRuntimeContext().getLongCounter(IngestProgress.DOCUMENTS_WRITTEN);
-        chunksWritten = getRuntimeContext().getLongCounter(IngestProgress.CHUNKS_WRITTEN);
+        documentsWritten = getRuntimeContext().getLongCounter(IngestCounters.DOCUMENTS_WRITTEN);
+        chunksWritten = getRuntimeContext().getLongCounter(IngestCounters.CHUNKS_WRITTEN);
     }
 
     @Override

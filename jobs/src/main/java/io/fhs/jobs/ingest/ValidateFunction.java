@@ -31,7 +31,7 @@ public final class ValidateFunction extends ProcessFunction<KafkaRecord, Documen
     public void open(OpenContext context) {
         recordsIn = getRuntimeContext().getMetricGroup().counter("recordsIn");
         deadLetters = DeadLetter.Stage.VALIDATE.counter(getRuntimeContext().getMetricGroup());
-        documentsRead = getRuntimeContext().getLongCounter(IngestProgress.DOCUMENTS_READ);
+        documentsRead = getRuntimeContext().getLongCounter(IngestCounters.DOCUMENTS_READ);
     }
 
     @Override

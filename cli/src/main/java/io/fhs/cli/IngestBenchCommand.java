@@ -1,0 +1,240 @@
+package io.fhs.cli;
+
+import io.fhs.cli.bench.FreshnessProbe;
+import io.fhs.cli.bench.IngestBenchmark;
+import io.fhs.cli.bench.IngestBenchmark.Throughput;
+import io.fhs.cli.progress.ProgressLine;
+import io.fhs.jobs.data.JsonLines;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.QdrantOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code fhs bench ingest}: the ingest job against the bare encoder, and freshness. */
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure the ingest job's throughput against the bare encoder, and its freshness.",
+            "Runs the ingest job (local Flink, parallelism 1) from Kafka into a fresh Qdrant",
+            "collection and compares its docs/s with the bare dense encoder over the same chunk",
+            "texts (measured before and after the job). Then runs the job unbounded and sends",
+            "documents at a fixed rate (default: half the measured capacity) to measure",
+            "freshness, from Kafka append to the point being returned by Qdrant.",
+            "Needs Kafka and Qdrant (bin/fhs local up)."
+        })
+final class IngestBenchCommand implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--docs", paramLabel = "FILE", description = "Corpus (default: CACM).")
+    Path docs;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            description = "Documents for the throughput run; 0 = all (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(
+            names = "--freshness-docs",
+            defaultValue = "600",
+            description = "Documents sent for freshness (default: ${DEFAULT-VALUE}).")
+    int freshnessDocs;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "0",
+            description = "Freshness input docs/s; 0 = half the measured capacity.")
+    double rate;
+
+    @Option(
+            names = "--warmup-docs",
+            defaultValue = "1000",
+            description =
+                    "Documents for a warm-up run of the job before the measured one; 0 = none"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int warmupDocs;
+
+    @Option(
+            names = "--plot",
+            paramLabel = "PREFIX",
+            description =
+                    "Also draw PREFIX-throughput.png (chunks in Qdrant over time, against the"
+                            + " bare encoder's pace) and PREFIX-freshness.png.")
+    Path plot;
+
+    @Mixin ConfigMixin options;
+
+    @Mixin ProgressOptionsMixin progress;
+
+    // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
+    private static void dropCollections(Configuration conf, String... names) {
+        try (io.qdrant.client.QdrantClient client = QdrantOptions.connection(conf).open()) {
+            for (String name : names) {
+                io.fhs.connectors.qdrant.QdrantCalls.call(
+                        "dropping " + name, () -> client.deleteCollectionAsync(name));
+            }
+        }
+    }
+
+    /** {@code conf} with its own topics, consumer group and collection, all named {@code name}. */
+    private static Configuration renamed(Configuration conf, String name) {
+        Configuration c = new Configuration(conf);
+        c.set(IngestOptions.TOPIC, name);
+        c.set(IngestOptions.DEAD_LETTER_TOPIC, name + "-dlq");
+        c.set(IngestOptions.GROUP_ID, name);
+        c.set(QdrantOptions.COLLECTION, name);
+        return c;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path home = Path.of(System.getProperty("fhs.home", "."));
+        Path corpus =
+                docs != null ? docs : home.resolve("../shared/data/cacm/corpus.jsonl").normalize();
+        List<TextRecord> all = JsonLines.read(corpus);
+        List<TextRecord> used = limit > 0 ? all.subList(0, Math.min(limit, all.size())) : all;
+        String run = "bench-" + System.currentTimeMillis();
+        Configuration conf = options.load(ConfigMixin.INGEST_FILE);
+        conf = renamed(conf, run);
+        IngestOptions.sanityCheck(conf);
+
+        List<String> texts = IngestBenchmark.chunkTexts(conf, used);
+        out.printf("%d documents, %d chunks (%s)%n", used.size(), texts.size(), corpus);
+        out.flush();
+        double before = IngestBenchmark.bareEncoderSeconds(conf, texts);
+        out.printf("bare encoder:   %.1f s%n", before);
+        out.flush();
+        if (warmupDocs > 0) {
+            // The bare encoder runs warm (a warm-up call, then in a JVM that has run it); the job
+            // gets the same: one short run first, so the JIT compiles Flink, Kafka and gRPC code
+            // before the measurement rather than during it.
+            Configuration warm = renamed(conf, run + "-warmup");
+            List<TextRecord> warmDocs = used.subList(0, Math.min(warmupDocs, used.size()));
+            IngestCommand.produce(warm, warmDocs);
+            long warmChunks = IngestBenchmark.chunkTexts(warm, warmDocs).size();
+            ProgressLine warmLine = progress.line("warm-up job", "chunks in Qdrant", "chunks/s");
+            double[] w =
+                    IngestBenchmark.runJob(warm, warmChunks, n -> warmLine.update(n, warmChunks));
+            warmLine.finish();
+            dropCollections(conf, run + "-warmup");
+            out.printf("warm-up job:    %.1f s (%d documents)%n", w[0], warmDocs.size());
+            out.flush();
+        }
+        IngestCommand.produce(conf, used);
+        List<Charts.Point> indexed = new ArrayList<>();
+        long jobStart = System.nanoTime();
+        ProgressLine jobLine = progress.line("ingest job", "chunks in Qdrant", "chunks/s");
+        double[] job =
+                IngestBenchmark.runJob(
+                        conf,
+                        texts.size(),
+                        n -> {
+                            indexed.add(new Charts.Point((System.nanoTime() - jobStart) / 1e9, n));
+                            jobLine.update(n, texts.size());
+                        });
+        jobLine.finish();
+        out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
+        out.flush();
+        double after = IngestBenchmark.bareEncoderSeconds(conf, texts);
+        out.printf("bare encoder:   %.1f s%n", after);
+        Throughput t =
+                new Throughput(
+                        used.size(), texts.size(), before, after, job[0], job[1], (long) job[2]);
+        out.printf(
+                "%nthroughput docs/s: bare encoder %.1f, job steady %.1f (ratio %.2f), job incl."
+                        + " start-up %.1f (ratio %.2f)%n",
+                t.bareDocsPerSecond(),
+                t.steadyDocsPerSecond(),
+                t.steadyDocsPerSecond() / t.bareDocsPerSecond(),
+                t.jobDocsPerSecond(),
+                t.jobDocsPerSecond() / t.bareDocsPerSecond());
+        out.flush();
+        if (plot != null) {
+            plotThroughput(indexed, texts.size() / Math.min(before, after), texts.size());
+        }
+
+        if (freshnessDocs == 0) {
+            dropCollections(conf, run);
+            return 0;
+        }
+        double r = rate > 0 ? rate : t.steadyDocsPerSecond() / 2;
+        conf = renamed(conf, run + "-fresh");
+        List<TextRecord> fresh = new ArrayList<>();
+        for (int i = 0; i < freshnessDocs; i++) {
+            fresh.add(all.get(i % all.size()));
+        }
+        out.printf("%nfreshness: %d documents at %.1f docs/s ...%n", fresh.size(), r);
+        out.flush();
+        FreshnessProbe.Latencies l = FreshnessProbe.run(conf, fresh, r);
+        dropCollections(conf, run, run + "-fresh");
+        out.printf(
+                "freshness ms (Kafka append -> visible in Qdrant): p50 %d, p95 %d, p99 %d, max %d"
+                        + " (%d documents at %.1f docs/s)%n",
+                l.percentile(50),
+                l.percentile(95),
+                l.percentile(99),
+                l.percentile(100),
+                l.sortedMs().length,
+                r);
+        out.flush();
+        if (plot != null) {
+            plotFreshness(l);
+        }
+        return 0;
+    }
+
+    private Path plotFile(String suffix) {
+        return plot.resolveSibling(plot.getFileName() + "-" + suffix + ".png");
+    }
+
+    private void plotThroughput(
+            List<Charts.Point> indexed, double bareChunksPerSecond, long chunks) {
+        List<Charts.Point> bare = new ArrayList<>();
+        double end = indexed.isEmpty() ? 0 : indexed.get(indexed.size() - 1).x();
+        bare.add(new Charts.Point(0, 0));
+        bare.add(
+                new Charts.Point(
+                        Math.min(end, chunks / bareChunksPerSecond),
+                        Math.min(chunks, end * bareChunksPerSecond)));
+        Path png = plotFile("throughput");
+        Charts.lines(
+                png,
+                "Ingest job: chunks in Qdrant over time (" + chunks + " chunks)",
+                "seconds since the job was submitted",
+                "chunks indexed",
+                List.of(
+                        new Charts.Line("ingest job", indexed, false),
+                        new Charts.Line("bare encoder's pace (no start-up)", bare, false)));
+        spec.commandLine().getErr().println("fhs bench ingest: chart written to " + png);
+    }
+
+    private void plotFreshness(FreshnessProbe.Latencies l) {
+        long first =
+                l.samples().stream().mapToLong(FreshnessProbe.Sample::appendedMs).min().orElse(0);
+        List<Charts.Point> points = new ArrayList<>();
+        for (FreshnessProbe.Sample s : l.samples()) {
+            points.add(new Charts.Point((s.appendedMs() - first) / 1e3, s.latencyMs()));
+        }
+        Path png = plotFile("freshness");
+        Charts.lines(
+                png,
+                String.format(
+                        "Freshness at %.1f docs/s: p50 %d ms, p99 %d ms",
+                        l.rate(), l.percentile(50), l.percentile(99)),
+                "seconds since the first document was sent",
+                "ms from Kafka append to visible in Qdrant",
+                List.of(new Charts.Line("document", points, true)));
+        spec.commandLine().getErr().println("fhs bench ingest: chart written to " + png);
+    }
+}

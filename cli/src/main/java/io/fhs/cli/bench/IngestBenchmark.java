@@ -1,0 +1,135 @@
+package io.fhs.cli.bench;
+
+import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.jobs.data.TextRecord;
+import io.fhs.jobs.ingest.CalibrationSample;
+import io.fhs.jobs.ingest.CollectionLayout;
+import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.options.ModelOptions;
+import io.fhs.jobs.options.QdrantOptions;
+import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.inference.EncoderOptions;
+import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.Role;
+import io.qdrant.client.QdrantClient;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * End-to-end ingest throughput (Kafka to searchable in Qdrant) against the bare dense encoder over
+ * the same chunk texts. The encoder runs before and after the job and the two are averaged, so a
+ * machine that slows down or speeds up during the run does not favour either side.
+ */
+public final class IngestBenchmark {
+    private IngestBenchmark() {}
+
+    /** One throughput measurement. */
+    public record Throughput(
+            int docs,
+            int chunks,
+            double bareSecondsBefore,
+            double bareSecondsAfter,
+            double jobSeconds,
+            double firstPointSeconds,
+            long pointsAtFirstSight) {
+
+        public double bareDocsPerSecond() {
+            return docs / ((bareSecondsBefore + bareSecondsAfter) / 2);
+        }
+
+        /** Submit to last point visible: start-up (Flink, model loading) included. */
+        public double jobDocsPerSecond() {
+            return docs / jobSeconds;
+        }
+
+        /** First point visible to last: the rate the running job sustains. */
+        public double steadyDocsPerSecond() {
+            double chunksPerSecond =
+                    (chunks - pointsAtFirstSight) / (jobSeconds - firstPointSeconds);
+            return chunksPerSecond * docs / chunks;
+        }
+    }
+
+    /** The texts the job encodes for {@code docs}: their chunks, cut as the job cuts them. */
+    public static List<String> chunkTexts(Configuration conf, List<TextRecord> docs) {
+        List<KafkaRecord> records = new ArrayList<>(docs.size());
+        for (TextRecord d : docs) {
+            records.add(
+                    new KafkaRecord(
+                            "bench",
+                            0,
+                            records.size(),
+                            0L,
+                            d.id().getBytes(StandardCharsets.UTF_8),
+                            d.toDocumentJson().getBytes(StandardCharsets.UTF_8)));
+        }
+        return CalibrationSample.chunkTexts(conf, records, Integer.MAX_VALUE);
+    }
+
+    /** Seconds the bare dense encoder takes for {@code texts}, model loading excluded. */
+    public static double bareEncoderSeconds(Configuration conf, List<String> texts) {
+        try (DenseEncoder encoder =
+                DenseEncoder.open(
+                        ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
+                        // The peer at its best whatever the job's settings: all cores, one call.
+                        EncoderOptions.defaults())) {
+            encoder.encode(texts.subList(0, Math.min(64, texts.size())), Role.DOCUMENT);
+            long start = System.nanoTime();
+            encoder.encode(texts, Role.DOCUMENT);
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /**
+     * Runs the ingest job (bounded, parallelism 1) over a topic that already holds {@code docs}
+     * documents, polling Qdrant until {@code chunks} points are visible.
+     */
+    public static double[] runJob(Configuration conf, long chunks, Consumer<Long> progress)
+            throws Exception {
+        CollectionLayout.prepare(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        IngestJob.buildFromKafka(env, conf, true);
+        String collection = conf.get(QdrantOptions.COLLECTION);
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
+            long start = System.nanoTime();
+            JobClient job = env.executeAsync("fhs-bench-ingest");
+            // Asked for once: a bounded job's local MiniCluster shuts down when the job ends, and
+            // a status call after that fails instead of answering FINISHED.
+            var result = job.getJobExecutionResult();
+            double first = -1;
+            long atFirst = 0;
+            long points = 0;
+            while (points < chunks) {
+                Thread.sleep(100);
+                points =
+                        QdrantCalls.call(
+                                "counting", () -> client.countAsync(collection, null, true));
+                if (first < 0 && points > 0) {
+                    first = (System.nanoTime() - start) / 1e9;
+                    atFirst = points;
+                }
+                progress.accept(points);
+                if (result.isDone() && points < chunks) {
+                    result.get(); // throws the job's failure, if any
+                    points =
+                            QdrantCalls.call(
+                                    "counting", () -> client.countAsync(collection, null, true));
+                    if (points < chunks) {
+                        throw new IllegalStateException(
+                                "The job finished with " + points + " of " + chunks + " points");
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            result.get();
+            return new double[] {seconds, first, atFirst};
+        }
+    }
+}
