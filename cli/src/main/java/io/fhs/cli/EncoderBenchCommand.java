@@ -10,6 +10,7 @@ import io.fhs.cli.progress.ProgressLine;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.model.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ final class EncoderBenchCommand implements Callable<Integer> {
     private static void warmUp(
             DenseEncoder model, Consumer<List<String>> peer, List<String> texts) {
         List<String> few = texts.subList(0, Math.min(64, texts.size()));
-        model.encode(few, io.fhs.operators.model.Role.DOCUMENT);
+        model.encode(few, Role.DOCUMENT);
         if (peer != null) {
             peer.accept(few);
         }

@@ -4,10 +4,12 @@ import io.fhs.cli.bench.FreshnessProbe;
 import io.fhs.cli.bench.IngestBenchmark;
 import io.fhs.cli.bench.IngestBenchmark.Throughput;
 import io.fhs.cli.progress.ProgressLine;
+import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.options.QdrantOptions;
+import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,10 +80,9 @@ final class IngestBenchCommand implements Callable<Integer> {
 
     // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
     private static void dropCollections(Configuration conf, String... names) {
-        try (io.qdrant.client.QdrantClient client = QdrantOptions.connection(conf).open()) {
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             for (String name : names) {
-                io.fhs.connectors.qdrant.QdrantCalls.call(
-                        "dropping " + name, () -> client.deleteCollectionAsync(name));
+                QdrantCalls.call("dropping " + name, () -> client.deleteCollectionAsync(name));
             }
         }
     }

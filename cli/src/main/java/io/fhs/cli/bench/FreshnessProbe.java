@@ -15,9 +15,11 @@ import io.qdrant.client.grpc.Points.RetrievedPoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -143,9 +145,9 @@ public final class FreshnessProbe {
             return;
         }
         List<PointId> ids = new ArrayList<>();
-        Map<String, String> byPoint = new java.util.HashMap<>();
+        Map<String, String> byPoint = new HashMap<>();
         for (String docId : pending.keySet()) {
-            java.util.UUID point = PointIds.of(docId, 0);
+            UUID point = PointIds.of(docId, 0);
             ids.add(PointIdFactory.id(point));
             byPoint.put(point.toString(), docId);
         }

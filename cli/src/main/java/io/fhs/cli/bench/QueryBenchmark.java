@@ -1,12 +1,15 @@
 package io.fhs.cli.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.query.QueryJob;
 import io.fhs.jobs.query.QueryOptions;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,14 +32,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * burst.
  */
 public final class QueryBenchmark implements AutoCloseable {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Configuration conf;
     private final JobClient job;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final Map<String, Long> latencies = new ConcurrentHashMap<>();
-    private final List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
     private int next;
@@ -91,7 +93,7 @@ public final class QueryBenchmark implements AutoCloseable {
                         if (JSON.readTree(r.value()).has("error")) {
                             errors.add(id);
                         }
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         errors.add(id);
                     }
                 }

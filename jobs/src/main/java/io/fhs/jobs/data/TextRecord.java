@@ -1,13 +1,13 @@
 package io.fhs.jobs.data;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.annotation.PublicEvolving;
 
 /** A document or query read from a file: its id, optional title and text. */
 @PublicEvolving
 public record TextRecord(String id, String title, String text) {
     // An ObjectMapper is costly to build and thread-safe to share; this runs once per document.
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The text a bi-encoder sees: BEIR's convention of title, a space, then body when there is a

@@ -2,6 +2,10 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.RecordOrigin;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -61,14 +65,12 @@ public record DocumentEvent(
     /** Identifies the content that gets encoded: a change elsewhere needs no re-encoding. */
     public String contentHash() {
         try {
-            var sha = java.security.MessageDigest.getInstance("SHA-256");
-            sha.update(
-                    (title == null ? "" : title).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var sha = MessageDigest.getInstance("SHA-256");
+            sha.update((title == null ? "" : title).getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
-            sha.update(
-                    (text == null ? "" : text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
+            sha.update((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package io.fhs.jobs.query;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.kafka.KafkaRecord;
@@ -60,7 +61,7 @@ public final class QueryParser implements Serializable {
         JsonNode root;
         try {
             root = json.readTree(record.value());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new Invalid(keyId, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new Invalid(keyId, "unreadable record: " + e.getMessage());
