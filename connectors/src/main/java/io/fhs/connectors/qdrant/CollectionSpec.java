@@ -108,7 +108,11 @@ public record CollectionSpec(
                 throw new IllegalArgumentException(
                         "shards, replication factor and write consistency factor must be >= 1,"
                                 + " got "
-                                + this);
+                                + shards
+                                + ", "
+                                + replicationFactor
+                                + ", "
+                                + writeConsistencyFactor);
             }
             if (writeConsistencyFactor > replicationFactor) {
                 throw new IllegalArgumentException(
