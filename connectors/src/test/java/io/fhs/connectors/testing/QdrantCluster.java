@@ -117,15 +117,16 @@ public final class QdrantCluster implements BeforeAllCallback, AfterAllCallback 
     }
 
     /**
-     * Whether every replica of every shard of {@code collection} is active, as node 0 sees them:
-     * false while a restarted node is still being brought up to date.
+     * Whether every replica of every shard of {@code collection} is active and no shard is being
+     * transferred, as node 0 sees them: false while a restarted node is still being brought up to
+     * date.
      */
     public boolean replicasActive(String collection) throws Exception {
         JsonNode info = get(0, "/collections/" + collection + "/cluster").path("result");
         List<JsonNode> replicas = new ArrayList<>();
         info.path("local_shards").forEach(replicas::add);
         info.path("remote_shards").forEach(replicas::add);
-        if (replicas.isEmpty()) {
+        if (replicas.isEmpty() || !info.path("shard_transfers").isEmpty()) {
             return false;
         }
         return replicas.stream().allMatch(r -> "Active".equals(r.path("state").asText()));
