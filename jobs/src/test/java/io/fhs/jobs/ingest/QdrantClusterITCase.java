@@ -86,6 +86,10 @@ class QdrantClusterITCase {
 
             int searched = searchWhileDown(core, job);
             assertThat(searched).isGreaterThanOrEqualTo(QUERIES.size());
+            // The writes after the kill found the victim's copies gone: Qdrant marked them dead.
+            assertThat(QDRANT.replicasActive("cluster"))
+                    .as("replicas while a node is down")
+                    .isFalse();
 
             QDRANT.restart(VICTIM);
             job.getJobExecutionResult().get(5, TimeUnit.MINUTES);
