@@ -56,10 +56,11 @@ public final class CollectionBootstrap {
             index(client, name, field, PayloadSchemaType.Keyword);
         }
         LOG.info(
-                "Created Qdrant collection {} ({} dims, {})",
+                "Created Qdrant collection {} ({} dims, {}, {})",
                 name,
                 spec.dimension(),
-                spec.distance());
+                spec.distance(),
+                spec.distribution());
         return true;
     }
 
@@ -112,9 +113,13 @@ public final class CollectionBootstrap {
                                                     .setAlwaysRam(spec.quantizationAlwaysRam())));
             case NONE -> {}
         }
+        CollectionSpec.Distribution spread = spec.distribution();
         CreateCollection.Builder create =
                 CreateCollection.newBuilder()
                         .setCollectionName(spec.name())
+                        .setShardNumber(spread.shards())
+                        .setReplicationFactor(spread.replicationFactor())
+                        .setWriteConsistencyFactor(spread.writeConsistencyFactor())
                         .setVectorsConfig(
                                 Collections.VectorsConfig.newBuilder()
                                         .setParamsMap(
@@ -188,7 +193,33 @@ public final class CollectionBootstrap {
                                 + (spec.sparseIdf() ? "on (BM25)" : "off"));
             }
         }
+        distributionDifferences(params, spec.distribution(), out);
         return out;
+    }
+
+    // Named by the options that set them: fixing one means changing an option or the collection.
+    private static void distributionDifferences(
+            Collections.CollectionParams params,
+            CollectionSpec.Distribution wanted,
+            List<String> out) {
+        // Unset factors read as Qdrant's default of 1.
+        differs(out, "qdrant.shards", params.getShardNumber(), wanted.shards());
+        differs(
+                out,
+                "qdrant.replication-factor",
+                params.hasReplicationFactor() ? params.getReplicationFactor() : 1,
+                wanted.replicationFactor());
+        differs(
+                out,
+                "qdrant.write-consistency-factor",
+                params.hasWriteConsistencyFactor() ? params.getWriteConsistencyFactor() : 1,
+                wanted.writeConsistencyFactor());
+    }
+
+    private static void differs(List<String> out, String option, int existing, int wanted) {
+        if (existing != wanted) {
+            out.add(option + " is " + existing + " in the collection, the job asks " + wanted);
+        }
     }
 
     static Collections.Datatype datatype(CollectionSpec.Datatype d) {

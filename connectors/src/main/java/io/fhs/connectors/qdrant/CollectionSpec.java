@@ -22,6 +22,7 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param sparseName name of the sparse vector, or null for dense-only collections
  * @param sparseIdf let Qdrant apply IDF to the sparse vector (for BM25)
  * @param keywordIndexes payload fields to index as keywords ({@code doc_id} is always indexed)
+ * @param distribution shards and replicas across the nodes of a Qdrant cluster
  */
 @PublicEvolving
 public record CollectionSpec(
@@ -37,7 +38,8 @@ public record CollectionSpec(
         boolean quantizationAlwaysRam,
         String sparseName,
         boolean sparseIdf,
-        List<String> keywordIndexes)
+        List<String> keywordIndexes,
+        Distribution distribution)
         implements Serializable {
 
     public static final String DEFAULT_DENSE_NAME = "dense";
@@ -85,6 +87,43 @@ public record CollectionSpec(
         BINARY
     }
 
+    /**
+     * How a collection spreads over a Qdrant cluster: its shards, the copies of each, and how many
+     * copies must apply a write before Qdrant acknowledges it.
+     *
+     * @param shards shards of the collection
+     * @param replicationFactor copies of each shard, on different nodes
+     * @param writeConsistencyFactor copies that must apply a write, at most {@code
+     *     replicationFactor}
+     */
+    public record Distribution(int shards, int replicationFactor, int writeConsistencyFactor)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        /** One shard, one copy: a single node. */
+        public static final Distribution SINGLE = new Distribution(1, 1, 1);
+
+        public Distribution {
+            if (shards < 1 || replicationFactor < 1 || writeConsistencyFactor < 1) {
+                throw new IllegalArgumentException(
+                        "shards, replication factor and write consistency factor must be >= 1,"
+                                + " got "
+                                + shards
+                                + ", "
+                                + replicationFactor
+                                + ", "
+                                + writeConsistencyFactor);
+            }
+            if (writeConsistencyFactor > replicationFactor) {
+                throw new IllegalArgumentException(
+                        "write consistency factor "
+                                + writeConsistencyFactor
+                                + " exceeds the replication factor "
+                                + replicationFactor);
+            }
+        }
+    }
+
     public CollectionSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(denseName, "denseName");
@@ -92,6 +131,7 @@ public record CollectionSpec(
             throw new IllegalArgumentException("dense dimension must be >= 1, got " + dimension);
         }
         keywordIndexes = List.copyOf(keywordIndexes);
+        Objects.requireNonNull(distribution, "distribution");
     }
 
     /** A cosine float32 collection with a sparse vector, HNSW defaults and no quantization. */
@@ -109,7 +149,8 @@ public record CollectionSpec(
                 false,
                 DEFAULT_SPARSE_NAME,
                 sparseIdf,
-                List.of());
+                List.of(),
+                Distribution.SINGLE);
     }
 
     public CollectionSpec withDistance(Distance d) {
@@ -144,6 +185,12 @@ public record CollectionSpec(
         return c.build();
     }
 
+    public CollectionSpec withDistribution(Distribution d) {
+        Copy c = new Copy(this);
+        c.distribution = d;
+        return c.build();
+    }
+
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final String name;
@@ -159,6 +206,7 @@ public record CollectionSpec(
         String sparseName;
         boolean sparseIdf;
         List<String> keywordIndexes;
+        Distribution distribution;
 
         Copy(CollectionSpec s) {
             name = s.name;
@@ -174,6 +222,7 @@ public record CollectionSpec(
             sparseName = s.sparseName;
             sparseIdf = s.sparseIdf;
             keywordIndexes = s.keywordIndexes;
+            distribution = s.distribution;
         }
 
         CollectionSpec build() {
@@ -190,7 +239,8 @@ public record CollectionSpec(
                     quantizationAlwaysRam,
                     sparseName,
                     sparseIdf,
-                    keywordIndexes);
+                    keywordIndexes,
+                    distribution);
         }
     }
 

@@ -169,6 +169,9 @@ public final class QdrantSearcher implements AutoCloseable {
                         : r.payloadFields().isEmpty()
                                 ? WithPayloadSelectorFactory.enable(false)
                                 : WithPayloadSelectorFactory.include(r.payloadFields()));
+        if (r.readConsistency() != null) {
+            q.setReadConsistency(r.readConsistency().toGrpc());
+        }
         return q.build();
     }
 

@@ -20,6 +20,7 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param exact brute-force search instead of HNSW
  * @param rescore rescore quantized candidates with the original vectors (null: server default)
  * @param oversampling fetch this many times more quantized candidates before rescoring (0: none)
+ * @param readConsistency replicas asked in a replicated collection (null: Qdrant's default, one)
  */
 @PublicEvolving
 public record SearchRequest(
@@ -35,7 +36,8 @@ public record SearchRequest(
         int hnswEf,
         boolean exact,
         Boolean rescore,
-        double oversampling) {
+        double oversampling,
+        ReadConsistency readConsistency) {
 
     public static final int DEFAULT_RRF_K = 60;
 
@@ -118,6 +120,12 @@ public record SearchRequest(
         return c.build();
     }
 
+    public SearchRequest withReadConsistency(ReadConsistency consistency) {
+        Copy c = new Copy(this);
+        c.readConsistency = consistency;
+        return c.build();
+    }
+
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final float[] dense;
@@ -133,6 +141,7 @@ public record SearchRequest(
         boolean exact;
         Boolean rescore;
         double oversampling;
+        ReadConsistency readConsistency;
 
         Copy(float[] dense, SparseValues sparse, Mode mode, int limit, int candidateLimit) {
             this.dense = dense;
@@ -152,6 +161,7 @@ public record SearchRequest(
             exact = r.exact;
             rescore = r.rescore;
             oversampling = r.oversampling;
+            readConsistency = r.readConsistency;
         }
 
         SearchRequest build() {
@@ -168,7 +178,8 @@ public record SearchRequest(
                     hnswEf,
                     exact,
                     rescore,
-                    oversampling);
+                    oversampling,
+                    readConsistency);
         }
     }
 }

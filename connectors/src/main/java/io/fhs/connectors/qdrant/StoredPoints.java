@@ -24,12 +24,30 @@ public final class StoredPoints {
             WithPayloadSelector payload,
             boolean withVectors,
             Consumer<RetrievedPoint> each) {
+        scroll(client, collection, payload, withVectors, null, each);
+    }
+
+    /**
+     * As {@link #scroll(QdrantClient, String, WithPayloadSelector, boolean, Consumer)}, reading
+     * replicas as {@code consistency} says ({@code all}: only points every copy of their shard
+     * holds); null for Qdrant's default.
+     */
+    public static void scroll(
+            QdrantClient client,
+            String collection,
+            WithPayloadSelector payload,
+            boolean withVectors,
+            ReadConsistency consistency,
+            Consumer<RetrievedPoint> each) {
         ScrollPoints.Builder scroll =
                 ScrollPoints.newBuilder()
                         .setCollectionName(collection)
                         .setLimit(PAGE)
                         .setWithPayload(payload)
                         .setWithVectors(WithVectorsSelectorFactory.enable(withVectors));
+        if (consistency != null) {
+            scroll.setReadConsistency(consistency.toGrpc());
+        }
         while (true) {
             ScrollPoints request = scroll.build();
             ScrollResponse page =

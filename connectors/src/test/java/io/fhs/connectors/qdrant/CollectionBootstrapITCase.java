@@ -93,8 +93,30 @@ class CollectionBootstrapITCase {
                         false,
                         null,
                         false,
-                        java.util.List.of());
+                        java.util.List.of(),
+                        CollectionSpec.Distribution.SINGLE);
         assertThatThrownBy(() -> CollectionBootstrap.ensure(client, renamed))
                 .hasMessageContaining("no dense vector named 'text' (has [dense])");
+    }
+
+    @Test
+    void anotherShardCountFailsNamingTheOption() throws Exception {
+        CollectionBootstrap.ensure(
+                client,
+                CollectionSpec.hybrid("boot_shards", 8, false)
+                        .withDistribution(new CollectionSpec.Distribution(2, 1, 1)));
+        assertThat(
+                        client.getCollectionInfoAsync("boot_shards")
+                                .get()
+                                .getConfig()
+                                .getParams()
+                                .getShardNumber())
+                .isEqualTo(2);
+        assertThatThrownBy(
+                        () ->
+                                CollectionBootstrap.ensure(
+                                        client, CollectionSpec.hybrid("boot_shards", 8, false)))
+                .isInstanceOf(SchemaMismatchException.class)
+                .hasMessageContaining("qdrant.shards is 2 in the collection, the job asks 1");
     }
 }

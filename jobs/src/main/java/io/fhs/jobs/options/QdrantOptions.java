@@ -92,6 +92,28 @@ public final class QdrantOptions {
                     .withDescription(
                             "Payload fields to index as keywords for filtering (doc_id and chunk"
                                     + " always are), e.g. metadata.lang;metadata.source.");
+    public static final ConfigOption<Integer> SHARDS =
+            ConfigOptions.key("qdrant.shards")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Shards of the collection, spread over the nodes of a Qdrant cluster;"
+                                    + " set when the collection is created, checked after.");
+    public static final ConfigOption<Integer> REPLICATION_FACTOR =
+            ConfigOptions.key("qdrant.replication-factor")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Copies of each shard on different nodes; 2 or more keep the"
+                                    + " collection readable and writable while a node is down.");
+    public static final ConfigOption<Integer> WRITE_CONSISTENCY_FACTOR =
+            ConfigOptions.key("qdrant.write-consistency-factor")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Copies of a shard that must apply a write before Qdrant acknowledges"
+                                    + " it, at most qdrant.replication-factor; more is safer and"
+                                    + " needs more nodes up to write.");
     public static final ConfigOption<Duration> WRITE_MAX_RETRY_TIME =
             ConfigOptions.key("qdrant.write.max-retry-time")
                     .durationType()
@@ -141,5 +163,20 @@ public final class QdrantOptions {
         OptionChecks.positive(conf, HNSW_M);
         OptionChecks.positive(conf, HNSW_EF_CONSTRUCT);
         OptionChecks.notNegative(conf, WRITE_MAX_RETRY_TIME);
+        for (ConfigOption<Integer> o :
+                List.of(SHARDS, REPLICATION_FACTOR, WRITE_CONSISTENCY_FACTOR)) {
+            OptionChecks.positive(conf, o);
+        }
+        OptionChecks.atMost(
+                conf,
+                WRITE_CONSISTENCY_FACTOR,
+                conf.get(REPLICATION_FACTOR),
+                "no more copies can acknowledge a write than " + REPLICATION_FACTOR.key());
+    }
+
+    /** The collection's shards and replicas these options ask for. */
+    public static CollectionSpec.Distribution distribution(Configuration conf) {
+        return new CollectionSpec.Distribution(
+                conf.get(SHARDS), conf.get(REPLICATION_FACTOR), conf.get(WRITE_CONSISTENCY_FACTOR));
     }
 }

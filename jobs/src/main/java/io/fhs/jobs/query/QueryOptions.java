@@ -1,5 +1,6 @@
 package io.fhs.jobs.query;
 
+import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.ConfigException;
 import io.fhs.jobs.options.KafkaOptions;
@@ -139,12 +140,31 @@ public final class QueryOptions {
                     .intType()
                     .defaultValue(64)
                     .withDescription("Queries in flight per async operator (backpressure beyond).");
+    public static final ConfigOption<String> READ_CONSISTENCY =
+            ConfigOptions.key("query.read-consistency")
+                    .stringType()
+                    .defaultValue("1")
+                    .withDescription(
+                            "Replicas of each shard a search asks in a replicated collection:"
+                                    + " a number N (keep hits all N return; 1, Qdrant's default,"
+                                    + " answers from any one), majority, quorum or all. Higher"
+                                    + " reads see acknowledged writes on more replicas, and fail"
+                                    + " when fewer replicas are up.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("query.checkpoint-interval")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
                             "Checkpoints commit the query topic's offsets and flush the results.");
+
+    /** The parsed {@link #READ_CONSISTENCY}. */
+    public static ReadConsistency readConsistency(Configuration c) {
+        try {
+            return ReadConsistency.parse(c.get(READ_CONSISTENCY));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(READ_CONSISTENCY.key() + ": " + e.getMessage(), e);
+        }
+    }
 
     /**
      * Checks everything the query side reads, early, naming the option and why: its own keys and
@@ -177,6 +197,7 @@ public final class QueryOptions {
             throw new ConfigException(
                     CLIENT_FUSION.key() + " fuses by RRF; query.fusion is " + c.get(FUSION));
         }
+        readConsistency(c);
         if (c.get(RERANK) && c.getOptional(ModelOptions.RERANK).isEmpty()) {
             throw new ConfigException(
                     RERANK.key()

@@ -1,6 +1,7 @@
 package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.QdrantConnection;
+import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
  *
  * @param rerankModel cross-encoder directory or name; null when none is configured
  * @param quantization the query form of the collection's stored quantization
+ * @param readConsistency replicas each search asks in a replicated collection
  */
 @PublicEvolving
 public record QuerySettings(
@@ -45,7 +47,8 @@ public record QuerySettings(
         Duration deadline,
         int batchSize,
         Duration maxWait,
-        int capacity)
+        int capacity,
+        ReadConsistency readConsistency)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -144,7 +147,8 @@ public record QuerySettings(
                 conf.get(QueryOptions.DEADLINE),
                 conf.get(QueryOptions.BATCH_SIZE),
                 conf.get(QueryOptions.MAX_WAIT),
-                conf.get(QueryOptions.CAPACITY));
+                conf.get(QueryOptions.CAPACITY),
+                QueryOptions.readConsistency(conf));
     }
 
     /**
@@ -175,7 +179,8 @@ public record QuerySettings(
                 searchDeadline,
                 batchSize,
                 maxWait,
-                capacity);
+                capacity,
+                readConsistency);
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */

@@ -253,7 +253,7 @@ public final class SearchStage implements AutoCloseable {
         if (settings.quantization().mode() == VectorQuantization.Mode.BINARY) {
             r = r.withSearchParams(128, true, 3.0);
         }
-        return r.withPayloadFields(PAYLOAD);
+        return r.withPayloadFields(PAYLOAD).withReadConsistency(settings.readConsistency());
     }
 
     private static SparseValues sparse(QueryWork w) {
@@ -269,7 +269,8 @@ public final class SearchStage implements AutoCloseable {
         if (template.rescore() != null) {
             r = r.withSearchParams(template.hnswEf(), template.rescore(), template.oversampling());
         }
-        return r.withPayloadFields(template.payloadFields());
+        return r.withPayloadFields(template.payloadFields())
+                .withReadConsistency(template.readConsistency());
     }
 
     @Override

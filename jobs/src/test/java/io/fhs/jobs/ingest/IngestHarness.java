@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,6 +72,17 @@ final class IngestHarness {
         return out;
     }
 
+    /** The documents as JSON records {@code {"id", "text"}} keyed by their id. */
+    static List<ProducerRecord<byte[], byte[]>> documents(String topic, List<TextRecord> docs) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (TextRecord d : docs) {
+            String value =
+                    JSON.createObjectNode().put("id", d.id()).put("text", d.text()).toString();
+            out.add(record(topic, d.id(), value));
+        }
+        return out;
+    }
+
     static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(
                 topic,
@@ -95,6 +107,25 @@ final class IngestHarness {
             StreamExecutionEnvironment env,
             UnaryOperator<DataStream<KafkaRecord>> inject)
             throws Exception {
+        build(conf, parallelism, env, inject);
+        env.execute("ingest-test");
+    }
+
+    /**
+     * Starts the job over what is now in the topic and returns at once, for tests that act while it
+     * runs; the job finishes once it has read everything.
+     */
+    static JobClient startBounded(Configuration conf, int parallelism) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(conf, parallelism, env, s -> s);
+        return env.executeAsync("ingest-test");
+    }
+
+    private static void build(
+            Configuration conf,
+            int parallelism,
+            StreamExecutionEnvironment env,
+            UnaryOperator<DataStream<KafkaRecord>> inject) {
         CollectionLayout.prepare(conf);
         env.setParallelism(parallelism);
         // The production wiring (IngestJob's source, the dead-letter and Qdrant sinks), with only
@@ -105,7 +136,6 @@ final class IngestHarness {
                 IngestConnectors.deadLetterSink(conf),
                 IngestConnectors.qdrantSinkWithDeadLetters(conf),
                 conf);
-        env.execute("ingest-test");
     }
 
     static List<String> readAll(KafkaCluster kafka, String topic, int expected) {

@@ -74,6 +74,15 @@ class SanityCheckTest {
                 QdrantOptions::sanityCheck,
                 Map.of("qdrant.collection", ""),
                 "qdrant.collection must not be blank");
+        fails(
+                QdrantOptions::sanityCheck,
+                Map.of("qdrant.shards", "0"),
+                "qdrant.shards must be >= 1, got 0");
+        fails(
+                QdrantOptions::sanityCheck,
+                Map.of("qdrant.replication-factor", "2", "qdrant.write-consistency-factor", "3"),
+                "qdrant.write-consistency-factor must be <= 2 (no more copies can acknowledge a"
+                        + " write than qdrant.replication-factor), got 3");
         Configuration negative = new Configuration();
         // Flink parses no negative duration from text; code can still set one.
         negative.set(QdrantOptions.WRITE_MAX_RETRY_TIME, Duration.ofSeconds(-1));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.operators.quantize.Int8Calibration;
@@ -36,6 +37,7 @@ class QueryOptionsTest {
         assertThat(s.collapse()).isTrue();
         assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.fusesOnClient()).isFalse();
+        assertThat(s.readConsistency()).isEqualTo(ReadConsistency.ONE);
     }
 
     /** Search must read the collection ingest wrote, encoded by the same models. */
@@ -77,7 +79,10 @@ class QueryOptionsTest {
                         "query.rerank=true",
                                 "query.rerank is true but model.rerank names no cross-encoder",
                         "query.sparse-weight=-1",
-                                "query.sparse-weight must be a finite weight >= 0, got -1.0");
+                                "query.sparse-weight must be a finite weight >= 0, got -1.0",
+                        "query.read-consistency=most",
+                                "query.read-consistency: read consistency is majority, quorum,"
+                                        + " all or a number >= 1, got 'most'");
         Configuration clientDbsf =
                 ConfigLoader.load(
                         null, Map.of("query.client-fusion", "true", "query.fusion", "DBSF"));
@@ -123,6 +128,14 @@ class QueryOptionsTest {
             // Three chunks per wanted document, and as deep a prefetch.
             assertThat(r.limit()).isEqualTo(30);
             assertThat(r.candidateLimit()).isEqualTo(100);
+            assertThat(r.readConsistency()).isEqualTo(ReadConsistency.ONE);
+        }
+        Configuration majority =
+                ConfigLoader.load(null, Map.of("query.read-consistency", "majority"));
+        try (SearchStage stage =
+                SearchStage.on(QuerySettings.from(majority, VectorQuantization.none()), null)) {
+            assertThat(stage.request(w, 10).readConsistency())
+                    .isEqualTo(new ReadConsistency(ReadConsistency.Type.MAJORITY, 0));
         }
         c.set(QueryOptions.CLIENT_FUSION, true);
         assertThat(QuerySettings.from(c, VectorQuantization.none()).fusesOnClient()).isTrue();
