@@ -17,6 +17,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -42,13 +43,30 @@ public final class IngestConnectors {
         return builder.build();
     }
 
-    /** The dead-letter topic's sink (at least once; every capped letter fits its requests). */
+    /**
+     * The broker's default {@code transaction.max.timeout.ms}: Flink's producers ask for an hour,
+     * which a default broker refuses, and a transaction must outlive a checkpoint and a restart.
+     */
+    static final String TRANSACTION_TIMEOUT_MS = "900000";
+
+    /**
+     * The dead-letter topic's sink, with {@link IngestOptions#DEAD_LETTER_GUARANTEE}; every capped
+     * letter fits its requests.
+     */
     public static KafkaSink<DeadLetter> deadLetterSink(Configuration conf) {
-        return KafkaSink.<DeadLetter>builder()
-                .setKafkaProducerConfig(deadLetterProducerConfig(conf))
-                .setRecordSerializer(deadLetterSerializer(conf))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .build();
+        DeliveryGuarantee guarantee = conf.get(IngestOptions.DEAD_LETTER_GUARANTEE);
+        Properties producer = deadLetterProducerConfig(conf);
+        KafkaSinkBuilder<DeadLetter> builder =
+                KafkaSink.<DeadLetter>builder()
+                        .setRecordSerializer(deadLetterSerializer(conf))
+                        .setDeliveryGuarantee(guarantee);
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            producer.putIfAbsent("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS);
+            builder.setTransactionalIdPrefix(
+                    conf.getOptional(IngestOptions.DEAD_LETTER_TRANSACTIONAL_ID_PREFIX)
+                            .orElse(conf.get(IngestOptions.GROUP_ID) + "-dead-letters"));
+        }
+        return builder.setKafkaProducerConfig(producer).build();
     }
 
     /** The Qdrant sink whose refused writes go to the dead-letter topic (stage qdrant). */

@@ -15,6 +15,7 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Options of the ingest job alone ({@code ingest.*}, {@code fields.*} and the client-side {@code
@@ -114,6 +115,25 @@ public final class IngestOptions {
                             "Bytes of the original record a dead letter copies (the rest is cut,"
                                     + " payload_truncated says so). The dead-letter producer's"
                                     + " max.request.size is set from it, so every letter fits.");
+    public static final ConfigOption<DeliveryGuarantee> DEAD_LETTER_GUARANTEE =
+            ConfigOptions.key("ingest.dead-letter.guarantee")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+                    .withDescription(
+                            "at-least-once: letters are sent as they happen and may repeat after"
+                                    + " a failover. exactly-once: the validate, chunk and encode"
+                                    + " stages' letters are written in Kafka transactions"
+                                    + " committed with each checkpoint, so a read_committed"
+                                    + " consumer sees each once, one checkpoint late; letters of"
+                                    + " stage qdrant (writes Qdrant refused) stay at least once.");
+    public static final ConfigOption<String> DEAD_LETTER_TRANSACTIONAL_ID_PREFIX =
+            ConfigOptions.key("ingest.dead-letter.transactional-id-prefix")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "exactly-once: prefix of the dead-letter producers' transactional"
+                                    + " ids, unique to this job on the Kafka cluster (default:"
+                                    + " ingest.group-id + '-dead-letters').");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("ingest.checkpoint-interval")
                     .durationType()
@@ -179,6 +199,11 @@ public final class IngestOptions {
                 DEAD_LETTER_MAX_PAYLOAD_BYTES,
                 MAX_DEAD_LETTER_PAYLOAD_BYTES,
                 "a letter must fit a broker's default message.max.bytes of 1 MiB");
+        if (c.get(DEAD_LETTER_GUARANTEE) == DeliveryGuarantee.NONE) {
+            throw new ConfigException(
+                    DEAD_LETTER_GUARANTEE.key()
+                            + " none could lose letters; use at-least-once or exactly-once");
+        }
         OptionChecks.positive(c, CALIBRATION_SAMPLES);
         OptionChecks.positiveDuration(c, CALIBRATION_TIMEOUT);
         OptionChecks.positiveDuration(c, CHECKPOINT_INTERVAL);

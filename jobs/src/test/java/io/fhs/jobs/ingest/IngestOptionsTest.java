@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,20 @@ class IngestOptionsTest {
         assertThat(c.get(QdrantOptions.PAYLOAD_INDEXES)).isEmpty();
         assertThat(c.get(QdrantOptions.SERVER_QUANTIZATION))
                 .isEqualTo(CollectionSpec.Quantization.NONE);
+    }
+
+    @Test
+    void theDeadLetterGuaranteeReadsAsKafkaSpellsItAndRefusesNone() {
+        Configuration exactly =
+                ConfigLoader.load(null, Map.of("ingest.dead-letter.guarantee", "exactly-once"));
+        IngestOptions.sanityCheck(exactly);
+        assertThat(exactly.get(IngestOptions.DEAD_LETTER_GUARANTEE))
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(IngestConnectors.deadLetterSink(exactly)).isNotNull();
+        Configuration none =
+                ConfigLoader.load(null, Map.of("ingest.dead-letter.guarantee", "none"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(none))
+                .hasMessageStartingWith("ingest.dead-letter.guarantee none could lose letters");
     }
 
     @Test
