@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * source.partition} and {@code source.offset}): at-least-once delivery may write a letter twice
  * after a failure, which is counted, not an error; a bad record without a letter is.
  */
-final class DeadLetterCount implements AutoCloseable {
+public final class DeadLetterCount implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(300);
 
@@ -28,7 +28,7 @@ final class DeadLetterCount implements AutoCloseable {
      * {@code found}: bad records sent that have a letter; {@code duplicates}: letters beyond the
      * first for a record; {@code unexpected}: letters for records that were not bad.
      */
-    record Counts(int found, int duplicates, int unexpected) {}
+    public record Counts(int found, int duplicates, int unexpected) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     // "partition:offset" of the source record -> letters naming it.

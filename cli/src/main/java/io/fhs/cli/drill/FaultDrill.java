@@ -86,6 +86,8 @@ public final class FaultDrill implements AutoCloseable {
     private final List<DrillRow> rows = new ArrayList<>();
     private String job;
     private int parallelism = PARALLELISM;
+    // The job's failures before a TaskManager kill: recovery counts once the JobManager saw it.
+    private int failuresBefore = -1;
     // Searches that failed while a Qdrant node was down, in the current phase.
     private int searchesFailed;
     private boolean closed;
@@ -207,6 +209,7 @@ public final class FaultDrill implements AutoCloseable {
         switch (fault) {
             case TASKMANAGER_KILL -> {
                 String victim = cluster.taskManagerOf(job);
+                failuresBefore = cluster.failures(job);
                 say("SIGKILL %s (pid %d)", victim, cluster.pid(victim));
                 cluster.kill(victim);
                 cluster.up(TASK_MANAGERS);
