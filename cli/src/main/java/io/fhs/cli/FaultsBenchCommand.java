@@ -103,7 +103,7 @@ final class FaultsBenchCommand implements Callable<Integer> {
                 docs,
                 stream.badRecordsIn(stream.events().size()),
                 rate,
-                settings.faults());
+                settings.faults().stream().map(f -> f.label).toList());
         FaultDrill drill = new FaultDrill(settings, out);
         // Ctrl-C or a kill of this JVM must not leave the drill's Kafka, Qdrant and cluster
         // running.
