@@ -327,8 +327,15 @@ public final class FaultDrill implements AutoCloseable {
                                 "qdrant.url=" + services.qdrantUrl(),
                                 "kafka.bootstrap-servers=" + services.kafkaBootstrap()));
         if (services.qdrantNodes() >= 3) {
-            // Two copies of every shard: one node down leaves each shard readable and writable.
-            options.addAll(List.of("qdrant.shards=3", "qdrant.replication-factor=2"));
+            // Two copies of every shard: one node down leaves each shard readable. A write is
+            // acknowledged once both copies hold it: with one, killing every node lost the second
+            // copy of a write the job had been told was done, and Qdrant never repaired the
+            // diverged replica (a stale point for good, measured here).
+            options.addAll(
+                    List.of(
+                            "qdrant.shards=3",
+                            "qdrant.replication-factor=2",
+                            "qdrant.write-consistency-factor=2"));
         }
         String id = cluster.submitIngest(parallelism, savepoint, options);
         String current = id;
