@@ -3,6 +3,8 @@ package io.fhs.cli.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.cli.bench.IndexAudit;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.Poll;
@@ -14,11 +16,18 @@ import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.testing.PipelineExtension;
 import io.fhs.jobs.testing.TestData;
 import io.qdrant.client.QdrantClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,6 +51,80 @@ class ClusterRescaleITCase {
     static final String TOPIC = "rescale-docs";
     static final String COLLECTION = "rescale_docs";
     static final int DOCS = 60;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The topic's meaning, computed as the job must: newest version wins, deletes remove. */
+    static final class Model {
+        final String topic;
+        final Map<String, IndexAudit.Doc> live = new LinkedHashMap<>();
+        final Map<String, Long> newest = new LinkedHashMap<>();
+        final List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+        Model(String topic) {
+            this.topic = topic;
+        }
+
+        void upsert(String id, String title, String text, long version) {
+            ObjectNode doc = JSON.createObjectNode().put("id", id).put("title", title);
+            doc.put("text", text).put("version", version);
+            send(id, doc);
+            if (version >= newest.getOrDefault(id, -1L)) {
+                newest.put(id, version);
+                live.put(id, new IndexAudit.Doc(id, title, text, version));
+            }
+        }
+
+        void delete(String id, long version) {
+            send(
+                    id,
+                    JSON.createObjectNode()
+                            .put("id", id)
+                            .put("op", "delete")
+                            .put("version", version));
+            if (version >= newest.getOrDefault(id, -1L)) {
+                newest.put(id, version);
+                live.remove(id);
+            }
+        }
+
+        private void send(String id, ObjectNode value) {
+            records.add(
+                    new ProducerRecord<>(
+                            topic,
+                            id.getBytes(StandardCharsets.UTF_8),
+                            value.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    static String longText(List<TextRecord> corpus, int i) {
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < 6; k++) {
+            text.append(corpus.get(2 * DOCS + 6 * i + k).text()).append(' ');
+        }
+        return text.toString().trim();
+    }
+
+    static void produce(KafkaCluster kafka, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        Properties p = kafka.clientProperties();
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(r);
+            }
+            producer.flush();
+        }
+    }
+
+    /** Audits until the collection is clean or three minutes have passed; the last report. */
+    static IndexAudit.Report auditUntilClean(
+            IndexAudit audit, QdrantClient client, String collection, Model model)
+            throws Exception {
+        return Poll.latest(
+                Duration.ofMinutes(3),
+                () -> audit.audit(client, collection, model.live.values()),
+                IndexAudit.Report::clean);
+    }
 
     @Test
     void keyedStateSurvivesRescalingUpAndDown() throws Exception {
@@ -49,10 +132,9 @@ class ClusterRescaleITCase {
             admin.createTopics(List.of(new NewTopic(TOPIC, 4, (short) 1))).all().get();
         }
         List<TextRecord> corpus = JsonLines.read(TestData.cacmCorpus());
-        ClusterFaultDrillITCase.Model model = new ClusterFaultDrillITCase.Model(TOPIC);
+        Model model = new Model(TOPIC);
         for (int i = 0; i < DOCS; i++) {
-            String text =
-                    i % 3 == 0 ? ClusterFaultDrillITCase.longText(corpus, i) : corpus.get(i).text();
+            String text = i % 3 == 0 ? longText(corpus, i) : corpus.get(i).text();
             model.upsert("doc-" + i, "", text, 1);
         }
         try (QdrantClient client = QDRANT.connection().open();
@@ -60,7 +142,7 @@ class ClusterRescaleITCase {
                         new IndexAudit(
                                 ModelOptions.DENSE.defaultValue(),
                                 ChunkOptions.OVERLAP_TOKENS.defaultValue())) {
-            ClusterFaultDrillITCase.produce(KAFKA, model.records);
+            produce(KAFKA, model.records);
             String job = submit(1, null);
             awaitClean(audit, client, model, job);
 
@@ -84,7 +166,7 @@ class ClusterRescaleITCase {
                 }
             }
             String scaledUp = submit(2, savepoint);
-            ClusterFaultDrillITCase.produce(KAFKA, model.records);
+            produce(KAFKA, model.records);
             awaitClean(audit, client, model, scaledUp);
             awaitCounter(scaledUp, "outOfOrderDropped", stale);
             awaitCounter(scaledUp, "skippedUnchanged", unchanged);
@@ -96,7 +178,7 @@ class ClusterRescaleITCase {
                 model.upsert("doc-" + i, "", "an older text " + i, 1);
             }
             String scaledDown = submit(1, savepoint);
-            ClusterFaultDrillITCase.produce(KAFKA, model.records);
+            produce(KAFKA, model.records);
             awaitCounter(scaledDown, "outOfOrderDropped", DOCS / 3);
             awaitClean(audit, client, model, scaledDown);
             CLUSTER.cancel(scaledDown);
@@ -128,11 +210,9 @@ class ClusterRescaleITCase {
         return path;
     }
 
-    static void awaitClean(
-            IndexAudit audit, QdrantClient client, ClusterFaultDrillITCase.Model model, String job)
+    static void awaitClean(IndexAudit audit, QdrantClient client, Model model, String job)
             throws Exception {
-        IndexAudit.Report report =
-                ClusterFaultDrillITCase.awaitClean(audit, client, COLLECTION, model);
+        IndexAudit.Report report = auditUntilClean(audit, client, COLLECTION, model);
         assertThat(report.clean()).as("%s (job: %s)", report, CLUSTER.exceptions(job)).isTrue();
     }
 
