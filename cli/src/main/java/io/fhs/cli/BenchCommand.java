@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             EncoderBenchCommand.class,
             IngestBenchCommand.class,
-            QueryBenchCommand.class
+            QueryBenchCommand.class,
+            SoakBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
