@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             EncoderBenchCommand.class,
             IngestBenchCommand.class,
             QueryBenchCommand.class,
-            FaultsBenchCommand.class
+            FaultsBenchCommand.class,
+            SoakBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -79,7 +79,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     @Mixin ProgressOptionsMixin progress;
 
     // The benchmark's collections are throw-away; a local Qdrant should not fill up with them.
-    private static void dropCollections(Configuration conf, String... names) {
+    static void dropCollections(Configuration conf, String... names) {
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             for (String name : names) {
                 QdrantCalls.call("dropping " + name, () -> client.deleteCollectionAsync(name));
@@ -88,7 +88,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     }
 
     /** {@code conf} with its own topics, consumer group and collection, all named {@code name}. */
-    private static Configuration renamed(Configuration conf, String name) {
+    static Configuration renamed(Configuration conf, String name) {
         Configuration c = new Configuration(conf);
         c.set(IngestOptions.TOPIC, name);
         c.set(IngestOptions.DEAD_LETTER_TOPIC, name + "-dlq");

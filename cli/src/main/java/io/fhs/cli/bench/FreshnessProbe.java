@@ -139,7 +139,11 @@ public final class FreshnessProbe {
         }
     }
 
-    private static void poll(
+    /**
+     * Looks up the first point of each pending document; those found leave {@code pending} for
+     * {@code out}, with their latency from the append time {@code pending} holds.
+     */
+    static void poll(
             QdrantClient client, String collection, Map<String, Long> pending, List<Sample> out) {
         if (pending.isEmpty()) {
             return;

@@ -145,6 +145,16 @@ public final class QueryBenchmark implements AutoCloseable {
         return (System.currentTimeMillis() - start) / 1e3;
     }
 
+    /** Queries sent by {@link #run} so far. */
+    public int sent() {
+        return sent.size();
+    }
+
+    /** Queries sent by {@link #run} whose result has been read. */
+    public int answered() {
+        return latencies.size();
+    }
+
     public int errors() {
         return errors.size();
     }
