@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.data.RowData;
@@ -30,6 +31,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
 
     private transient OnnxBatchModel model;
     private transient MicroBatcher<RowData, RowData> batcher;
+    private transient LongAdder batchCount;
+    private transient LongAdder rowCount;
 
     OnnxPredictFunction(Settings settings) {
         this.settings = settings;
@@ -40,6 +43,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
         model = OnnxBatchModel.open(settings);
         Counter batches = context.getMetricGroup().counter("batches");
         Counter rows = context.getMetricGroup().counter("rows");
+        batchCount = new LongAdder();
+        rowCount = new LongAdder();
         batcher =
                 new MicroBatcher<>(
                         "onnx-" + settings.task().name().toLowerCase(Locale.ROOT),
@@ -50,6 +55,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
                         (n, waitNanos, processNanos) -> {
                             batches.inc();
                             rows.inc(n);
+                            batchCount.increment();
+                            rowCount.add(n);
                         });
         LOG.info("Opened onnx model {} for {}", settings.model(), settings.task());
     }
@@ -65,6 +72,11 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
         try {
             if (batcher != null) {
                 batcher.close();
+                LOG.info(
+                        "onnx model {}: {} rows in {} micro-batches",
+                        settings.model(),
+                        rowCount.sum(),
+                        batchCount.sum());
             }
         } catch (RuntimeException e) {
             LOG.warn("Closing the micro-batcher failed", e);

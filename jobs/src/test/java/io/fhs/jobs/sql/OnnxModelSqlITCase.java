@@ -50,8 +50,9 @@ class OnnxModelSqlITCase {
                             .setNumberSlotsPerTaskManager(2)
                             .build());
 
-    /** The generated tiny models (operators' build lays them out). */
-    static final Path TEST_MODELS = Paths.get("../operators/target/test-models");
+    /** The generated tiny models, as operators' build lays them out. */
+    static final Path TEST_MODELS =
+            Paths.get(System.getProperty("fhs.test.models.dir", "../operators/target/test-models"));
 
     /**
      * The semantic-search example of the sentence-transformers documentation and the scores {@code
