@@ -42,7 +42,7 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
     public void open(FunctionContext context) {
         model = OnnxBatchModel.open(settings);
         Counter batches = context.getMetricGroup().counter("batches");
-        Counter rows = context.getMetricGroup().counter("rows");
+        Counter rows = context.getMetricGroup().counter("batchedRows");
         batchCount = new LongAdder();
         rowCount = new LongAdder();
         batcher =

@@ -26,9 +26,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Table;
+import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
@@ -42,10 +48,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * encoders they wrap and the sentence-transformers reference scores.
  */
 class OnnxModelSqlITCase {
+    /** Keeps the metrics of finished jobs, to see how rows were batched. */
+    static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(2)
                             .build());
@@ -166,6 +176,40 @@ class OnnxModelSqlITCase {
                 }
             }
         }
+    }
+
+    @Test
+    void rowsShareMicroBatches() throws Exception {
+        sql.getConfig().set("parallelism.default", "1");
+        sql.getConfig().set("table.exec.async-ml-predict.max-concurrent-operations", "16");
+        texts("corpus", CORPUS);
+        sql.executeSql(
+                "CREATE MODEL batched INPUT (text STRING) OUTPUT (embedding ARRAY<FLOAT>) WITH ("
+                        + "'provider' = 'onnx', 'model' = 'all-MiniLM-L6-v2',"
+                        + " 'batch-size' = '9', 'max-wait' = '5 s')");
+        TableResult result =
+                sql.executeSql(
+                        "SELECT id, embedding FROM ML_PREDICT(TABLE corpus, MODEL batched,"
+                                + " DESCRIPTOR(text))");
+        List<float[]> got = new ArrayList<>();
+        try (CloseableIterator<Row> rows = result.collect()) {
+            rows.forEachRemaining(r -> got.add(floats(r.getField(1))));
+        }
+        JobID job = result.getJobClient().orElseThrow().getJobID();
+        // All nine rows in flight at once fill one batch of nine, long before max-wait.
+        assertThat(counter(job, "batchedRows")).isEqualTo(CORPUS.size());
+        assertThat(counter(job, "batches")).isEqualTo(1);
+        assertThat(got).hasSize(CORPUS.size());
+    }
+
+    static long counter(JobID job, String name) {
+        long sum = 0;
+        for (Map.Entry<String, Metric> m : METRICS.getMetricsByIdentifiers(job).entrySet()) {
+            if (m.getKey().endsWith("." + name) && m.getValue() instanceof Counter c) {
+                sum += c.getCount();
+            }
+        }
+        return sum;
     }
 
     @Test
