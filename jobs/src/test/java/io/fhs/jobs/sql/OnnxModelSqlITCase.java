@@ -22,6 +22,7 @@ import io.fhs.operators.text.Chunker;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,11 +299,8 @@ class OnnxModelSqlITCase {
             rows.forEachRemaining(got::add);
         }
         got.sort(
-                (a, b) ->
-                        (Integer) a.getField(0) != (int) (Integer) b.getField(0)
-                                ? Integer.compare((Integer) a.getField(0), (Integer) b.getField(0))
-                                : Integer.compare(
-                                        (Integer) a.getField(1), (Integer) b.getField(1)));
+                Comparator.comparing((Row r) -> (Integer) r.getField(0))
+                        .thenComparing(r -> (Integer) r.getField(1)));
         List<Row> expected = new ArrayList<>();
         try (Chunker chunker = Chunker.forDocuments(ModelLocator.resolve("all-MiniLM-L6-v2"), 16)) {
             List<String> docs = List.of(longText, CORPUS.get(0));
