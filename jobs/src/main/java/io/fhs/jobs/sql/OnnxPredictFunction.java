@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.data.RowData;
@@ -31,8 +30,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
 
     private transient OnnxBatchModel model;
     private transient MicroBatcher<RowData, RowData> batcher;
-    private transient LongAdder batchCount;
-    private transient LongAdder rowCount;
+    private transient Counter batches;
+    private transient Counter rows;
 
     OnnxPredictFunction(Settings settings) {
         this.settings = settings;
@@ -41,10 +40,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
     @Override
     public void open(FunctionContext context) {
         model = OnnxBatchModel.open(settings);
-        Counter batches = context.getMetricGroup().counter("batches");
-        Counter rows = context.getMetricGroup().counter("batchedRows");
-        batchCount = new LongAdder();
-        rowCount = new LongAdder();
+        batches = context.getMetricGroup().counter("batches");
+        rows = context.getMetricGroup().counter("batchedRows");
         batcher =
                 new MicroBatcher<>(
                         "onnx-" + settings.task().name().toLowerCase(Locale.ROOT),
@@ -55,8 +52,6 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
                         (n, waitNanos, processNanos) -> {
                             batches.inc();
                             rows.inc(n);
-                            batchCount.increment();
-                            rowCount.add(n);
                         });
         LOG.info("Opened onnx model {} for {}", settings.model(), settings.task());
     }
@@ -75,8 +70,8 @@ public final class OnnxPredictFunction extends AsyncPredictFunction {
                 LOG.info(
                         "onnx model {}: {} rows in {} micro-batches",
                         settings.model(),
-                        rowCount.sum(),
-                        batchCount.sum());
+                        rows.getCount(),
+                        batches.getCount());
             }
         } catch (RuntimeException e) {
             LOG.warn("Closing the micro-batcher failed", e);
