@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -41,6 +42,9 @@ public final class QdrantErrors {
                     Status.Code.PERMISSION_DENIED,
                     Status.Code.UNIMPLEMENTED);
 
+    private static final Pattern PEER_UNAVAILABLE =
+            Pattern.compile("Unavailable|Connection refused|transport error");
+
     private QdrantErrors() {}
 
     public static Kind classify(Throwable t) {
@@ -54,7 +58,7 @@ public final class QdrantErrors {
             // Failures without a gRPC status are connection-level (channel shut down, I/O errors).
             return Kind.TRANSIENT;
         }
-        if (TRANSIENT.contains(status.getCode())) {
+        if (TRANSIENT.contains(status.getCode()) || peerUnavailable(status)) {
             return Kind.TRANSIENT;
         }
         return FATAL.contains(status.getCode()) ? Kind.FATAL : Kind.REFUSED;
@@ -72,6 +76,19 @@ public final class QdrantErrors {
                 || status != null
                         && (status.getCode() == Status.Code.INTERNAL
                                 || status.getCode() == Status.Code.UNKNOWN);
+    }
+
+    /**
+     * In a Qdrant cluster the node a client talks to forwards writes to the shards' other copies;
+     * while a peer restarts it answers {@code INTERNAL: Service internal error: ... Unavailable ...
+     * Connection refused}. The request is fine, the cluster is not ready: the fault drill saw such
+     * writes dead-lettered when a retry minutes later would have applied them.
+     */
+    static boolean peerUnavailable(Status status) {
+        String description = status.getDescription();
+        return status.getCode() == Status.Code.INTERNAL
+                && description != null
+                && PEER_UNAVAILABLE.matcher(description).find();
     }
 
     static Status status(Throwable t) {
