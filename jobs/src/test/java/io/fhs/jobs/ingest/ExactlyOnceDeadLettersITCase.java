@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.data.JsonLines;
@@ -17,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -46,22 +42,6 @@ class ExactlyOnceDeadLettersITCase {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOPIC = "eos";
     static final int RECORDS = 400;
-
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger SEEN = new AtomicInteger();
-
-    /** Fails the job once, after a few checkpoints and with letters sent since the last one. */
-    static final class FailOnce implements MapFunction<KafkaRecord, KafkaRecord> {
-        @Override
-        public KafkaRecord map(KafkaRecord r) throws Exception {
-            // Paces the source so that checkpoints (every 200 ms) complete before the failure.
-            Thread.sleep(3);
-            if (SEEN.incrementAndGet() == 250 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure");
-            }
-            return r;
-        }
-    }
 
     @Test
     void aFailoverNeitherLosesNorRepeatsACommittedLetter() throws Exception {
@@ -91,8 +71,11 @@ class ExactlyOnceDeadLettersITCase {
                 StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
         env.enableCheckpointing(200);
         IngestHarness.runBounded(
-                conf, 1, env, s -> s.map(new FailOnce()).name("fail-once").uid("fail-once"));
-        assertThat(FAILED).as("the failure was injected").isTrue();
+                conf,
+                1,
+                env,
+                s -> s.map(new InjectedFailure("eos", 250)).name("fail-once").uid("fail-once"));
+        assertThat(InjectedFailure.happened("eos")).as("the failure was injected").isTrue();
 
         Map<Long, Integer> lettersBySourceOffset = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : readCommitted(TOPIC + "-dlq")) {

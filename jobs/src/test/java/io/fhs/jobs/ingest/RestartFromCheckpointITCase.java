@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
@@ -19,9 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,21 +35,6 @@ class RestartFromCheckpointITCase {
 
     static final KafkaCluster KAFKA = PIPELINE.kafka();
     static final QdrantServer QDRANT = PIPELINE.qdrant();
-
-    static final AtomicBoolean FAILED = new AtomicBoolean();
-    static final AtomicInteger SEEN = new AtomicInteger();
-
-    /** Fails the job once, after some records and at least one checkpoint interval. */
-    static final class FailOnce implements MapFunction<KafkaRecord, KafkaRecord> {
-        @Override
-        public KafkaRecord map(KafkaRecord r) throws Exception {
-            Thread.sleep(3);
-            if (SEEN.incrementAndGet() == 250 && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure");
-            }
-            return r;
-        }
-    }
 
     static Map<String, float[]> points(QdrantClient client, String collection) {
         Map<String, float[]> out = new HashMap<>();
@@ -105,8 +86,11 @@ class RestartFromCheckpointITCase {
                 IngestHarness.conf("restart", "restarted", QDRANT.connection(), KAFKA);
         failing.set(IngestOptions.GROUP_ID, "restarted");
         IngestHarness.runBounded(
-                failing, 2, env, s -> s.map(new FailOnce()).name("fail-once").uid("fail-once"));
-        assertThat(FAILED).as("the failure was injected").isTrue();
+                failing,
+                2,
+                env,
+                s -> s.map(new InjectedFailure("restart", 250)).name("fail-once").uid("fail-once"));
+        assertThat(InjectedFailure.happened("restart")).as("the failure was injected").isTrue();
 
         try (QdrantClient client = QDRANT.connection().open()) {
             Map<String, float[]> a = points(client, "undisturbed");
