@@ -37,6 +37,16 @@ class SoakLedgerTest {
     }
 
     @Test
+    void anUnchangedReSendKeepsTheIndexedVersionAsTheJobsVersionGateDoes() {
+        SoakLedger l = ledger();
+        l.upsert(new IndexAudit.Doc("c", "", "third", 8));
+        assertThat(l.updates()).isEqualTo(2);
+        assertThat(l.live())
+                .extracting(IndexAudit.Doc::id, IndexAudit.Doc::version)
+                .containsExactly(tuple("a", 3L), tuple("c", 5L));
+    }
+
+    @Test
     void everythingInQdrantOrTheDeadLettersAndEveryQueryAnsweredBalances() {
         SoakLedger.Accounting b =
                 ledger().account(0, clean(3), Set.of("bad-4", "bad-7"), 40, 40, 0);
