@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,14 +61,7 @@ class ExactlyOnceDeadLettersITCase {
 
         Configuration conf = IngestHarness.conf(TOPIC, "eos", QDRANT.connection(), KAFKA);
         conf.set(IngestOptions.DEAD_LETTER_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE);
-        Configuration flinkConf = new Configuration();
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        flinkConf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        env.enableCheckpointing(200);
+        StreamExecutionEnvironment env = IngestHarness.failoverEnvironment();
         IngestHarness.runBounded(
                 conf,
                 1,

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -109,6 +110,22 @@ final class IngestHarness {
             throws Exception {
         build(conf, parallelism, env, inject);
         env.execute("ingest-test");
+    }
+
+    /**
+     * An environment for failure-injection tests: checkpoints every 200 ms (an injected failure
+     * finds some completed) and three quick restarts.
+     */
+    static StreamExecutionEnvironment failoverEnvironment() {
+        Configuration flinkConf = new Configuration();
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        flinkConf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
+        env.enableCheckpointing(200);
+        return env;
     }
 
     /**

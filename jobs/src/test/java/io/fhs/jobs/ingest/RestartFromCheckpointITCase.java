@@ -13,13 +13,11 @@ import io.fhs.jobs.testing.PipelineExtension;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -74,14 +72,7 @@ class RestartFromCheckpointITCase {
                 IngestHarness.conf("restart", "undisturbed", QDRANT.connection(), KAFKA);
         IngestHarness.runBounded(undisturbed, QDRANT.connection(), 2);
 
-        Configuration flinkConf = new Configuration();
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        flinkConf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        flinkConf.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(flinkConf);
-        env.enableCheckpointing(200);
+        StreamExecutionEnvironment env = IngestHarness.failoverEnvironment();
         Configuration failing =
                 IngestHarness.conf("restart", "restarted", QDRANT.connection(), KAFKA);
         failing.set(IngestOptions.GROUP_ID, "restarted");
