@@ -32,8 +32,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Run the ingest and query jobs together for --minutes at half the measured capacity.",
-            "Sends documents (new ids cycling the corpus; updates, deletes and records the job",
-            "must dead-letter among them) and queries; every --sample-seconds prints heap after GC,",
+            "Sends documents (ids cycling a bounded id space, --ids, texts cycling the corpus;",
+            "updates, deletes and records the job must dead-letter among them) and queries;",
+            "every --sample-seconds prints heap after GC,",
             "RSS of this JVM and of Qdrant, points, consumer lag, freshness and queries answered.",
             "Then drains and checks that every record is accounted for: the collection holds",
             "exactly the live documents' points, every bad record has its dead letter, every query",
@@ -69,6 +70,14 @@ final class SoakBenchCommand implements Callable<Integer> {
             description =
                     "Documents the bare encoder measures capacity on (default: ${DEFAULT-VALUE}).")
     int capacityDocs;
+
+    @Option(
+            names = "--ids",
+            defaultValue = "0",
+            description =
+                    "Distinct document ids; 0 = as many as the warm-up writes, so that state and"
+                            + " points are full when memory starts being judged.")
+    int ids;
 
     @Option(
             names = "--query-rate",
@@ -120,12 +129,14 @@ final class SoakBenchCommand implements Callable<Integer> {
         Configuration query = queryConf(run);
         double docsPerSecond = rate > 0 ? rate : capacity(ingest, corpus, out) / 2;
         OptionalLong qdrant = qdrantPid(home);
+        int idSpace = ids > 0 ? ids : warmUpIds(docsPerSecond);
         out.printf(
-                "soak %s: %.0f min, documents at %.1f/s, queries at %.1f/s, a sample every %d s;"
-                        + " max heap %.0f MB; Qdrant pid %s%n",
+                "soak %s: %.0f min, documents at %.1f/s over %d ids, queries at %.1f/s, a sample"
+                        + " every %d s; max heap %.0f MB; Qdrant pid %s%n",
                 run,
                 minutes,
                 docsPerSecond,
+                idSpace,
                 queryRate,
                 sampleSeconds,
                 ProcessMemory.maxHeap() / MB,
@@ -134,7 +145,15 @@ final class SoakBenchCommand implements Callable<Integer> {
         List<SoakRun.Sample> samples = new ArrayList<>();
         SoakLedger.Accounting books;
         try (SoakRun soak =
-                new SoakRun(ingest, query, corpus, queries, docsPerSecond, queryRate, qdrant)) {
+                new SoakRun(
+                        ingest,
+                        query,
+                        corpus,
+                        queries,
+                        docsPerSecond,
+                        idSpace,
+                        queryRate,
+                        qdrant)) {
             soak.start();
             out.println(SoakTable.HEADER);
             out.flush();
@@ -154,6 +173,15 @@ final class SoakBenchCommand implements Callable<Integer> {
             IngestBenchCommand.dropCollections(ingest, run);
         }
         return verdict(out, samples, books);
+    }
+
+    /**
+     * New-document records in the first 80% of the warm-up (about 0.83 of all records are new
+     * documents), so that every id has been written before memory is judged.
+     */
+    private int warmUpIds(double docsPerSecond) {
+        double warmUpRecords = docsPerSecond * 60 * MemoryGrowth.warmupMinutes(minutes);
+        return (int) Math.max(100, warmUpRecords * 0.8 * 0.83);
     }
 
     private int verdict(PrintWriter out, List<SoakRun.Sample> samples, SoakLedger.Accounting books)

@@ -10,8 +10,12 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
+import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Common.PointId;
+import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
+import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,6 +149,19 @@ public final class FreshnessProbe {
      */
     static void poll(
             QdrantClient client, String collection, Map<String, Long> pending, List<Sample> out) {
+        poll(client, collection, pending, null, out);
+    }
+
+    /**
+     * As {@link #poll(QdrantClient, String, Map, List)}, counting a document found only once its
+     * first point carries at least the version {@code minVersion} holds for it (when not null).
+     */
+    static void poll(
+            QdrantClient client,
+            String collection,
+            Map<String, Long> pending,
+            Map<String, Long> minVersion,
+            List<Sample> out) {
         if (pending.isEmpty()) {
             return;
         }
@@ -155,16 +172,38 @@ public final class FreshnessProbe {
             ids.add(PointIdFactory.id(point));
             byPoint.put(point.toString(), docId);
         }
+        WithPayloadSelector payload =
+                minVersion == null
+                        ? WithPayloadSelectorFactory.enable(false)
+                        : WithPayloadSelectorFactory.include(List.of("version"));
         List<RetrievedPoint> found =
                 QdrantCalls.call(
-                        "polling", () -> client.retrieveAsync(collection, ids, false, false, null));
+                        "polling",
+                        () ->
+                                client.retrieveAsync(
+                                        collection,
+                                        ids,
+                                        payload,
+                                        WithVectorsSelectorFactory.enable(false),
+                                        null));
         long now = System.currentTimeMillis();
         for (RetrievedPoint r : found) {
             String docId = byPoint.get(r.getId().getUuid());
-            Long appended = docId == null ? null : pending.remove(docId);
+            if (docId == null || !atLeast(r, minVersion == null ? null : minVersion.get(docId))) {
+                continue;
+            }
+            Long appended = pending.remove(docId);
             if (appended != null) {
                 out.add(new Sample(appended, now - appended));
             }
         }
+    }
+
+    private static boolean atLeast(RetrievedPoint point, Long version) {
+        if (version == null) {
+            return true;
+        }
+        Value v = point.getPayloadMap().get("version");
+        return v != null && v.getIntegerValue() >= version;
     }
 }

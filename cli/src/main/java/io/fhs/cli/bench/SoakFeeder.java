@@ -25,11 +25,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends a soak's documents at a fixed rate on its own thread: new documents under fresh ids
- * (cycling the corpus), and among them every tenth record an update of an indexed document, every
- * twentieth a delete, every fiftieth a record the job must dead-letter (an empty text). Between
- * sends it looks up the new documents in Qdrant ({@link FreshnessProbe#poll}) for their freshness.
- * The {@link SoakLedger} keeps what the job must make of it all.
+ * Sends a soak's documents at a fixed rate on its own thread: documents under ids cycling a bounded
+ * id space (texts cycling the corpus), and among them every tenth record an update of an indexed
+ * document, every twentieth a delete, every fiftieth a record the job must dead-letter (an empty
+ * text). The id space is bounded as a long-running index's is: once every id has been written,
+ * state and points stop growing and what is left to grow is a leak. Between sends it looks up the
+ * written versions in Qdrant ({@link FreshnessProbe#poll}) for their freshness. The {@link
+ * SoakLedger} keeps what the job must make of it all.
  */
 final class SoakFeeder implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,25 +42,40 @@ final class SoakFeeder implements AutoCloseable {
     private final Configuration conf;
     private final List<TextRecord> corpus;
     private final double rate;
+    private final int idSpace;
     private final QdrantClient client;
     private final String collection;
     private final KafkaProducer<byte[], byte[]> producer;
     private final SoakLedger ledger = new SoakLedger();
     private final Random random = new Random(42);
-    // Documents sent and not yet seen in Qdrant: id -> Kafka append time (set by the callback).
+    // Versions sent and not yet seen in Qdrant: id -> Kafka append time (set by the callback), and
+    // id -> the version to wait for.
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final Map<String, Long> pendingVersion = new ConcurrentHashMap<>();
     private final List<FreshnessProbe.Sample> freshness = new ArrayList<>();
-    // Indexed and not deleted: what updates and deletes pick from.
+    // Indexed and not deleted: what updates and deletes pick from (the set keeps the list free of
+    // repeats when an id comes round again).
     private final List<String> visible = new ArrayList<>();
+    private final Set<String> visibleIds = new HashSet<>();
+    private long written;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean running = true;
     private Thread thread;
 
-    SoakFeeder(Configuration conf, List<TextRecord> corpus, double rate, QdrantClient client) {
+    /**
+     * @param idSpace how many distinct ids the documents cycle through
+     */
+    SoakFeeder(
+            Configuration conf,
+            List<TextRecord> corpus,
+            double rate,
+            int idSpace,
+            QdrantClient client) {
         this.conf = conf;
         this.corpus = corpus;
         this.rate = rate;
+        this.idSpace = idSpace;
         this.client = client;
         this.collection = conf.get(QdrantOptions.COLLECTION);
         Properties p = KafkaOptions.properties(conf);
@@ -131,6 +148,9 @@ final class SoakFeeder implements AutoCloseable {
         } else if (n % 20 == 7 && visible.size() >= MIN_VISIBLE_FOR_DELETE) {
             String id = takeVisible();
             ledger.delete(id);
+            // A version still awaited will never show: the document is gone.
+            pendingVersion.remove(id);
+            pending.remove(id);
             send(
                     id,
                     JSON.createObjectNode()
@@ -141,31 +161,45 @@ final class SoakFeeder implements AutoCloseable {
             String id = visible.get(random.nextInt(visible.size()));
             // Another corpus text: new chunks, possibly fewer, so old tails must go too.
             TextRecord other = corpus.get((int) ((n * 7 + 1) % corpus.size()));
-            sendUpsert(id, other, version);
+            update(id, other, version);
         } else {
-            String id = "soak-" + n;
+            String id = "soak-" + (written++ % idSpace);
             upsert(id, corpus.get((int) (n % corpus.size())), version);
         }
         sent.incrementAndGet();
     }
 
-    /** A new document, whose freshness is measured. */
+    /**
+     * A document under the next id, whose freshness is measured: the time until its version shows
+     * (unless the job must skip it as unchanged, when no version will).
+     */
     private void upsert(String id, TextRecord doc, long version) {
-        sendUpsert(id, doc, version)
-                .whenComplete(
-                        (appendedMs, error) -> {
-                            if (error == null) {
-                                pending.put(id, appendedMs);
-                            }
-                        });
+        boolean written = ledger.upsert(new IndexAudit.Doc(id, title(doc), doc.text(), version));
+        CompletableFuture<Long> appended = send(id, upsertJson(id, doc, version));
+        if (written) {
+            pendingVersion.put(id, version);
+            appended.whenComplete(
+                    (appendedMs, error) -> {
+                        if (error == null && pendingVersion.getOrDefault(id, -1L) == version) {
+                            pending.put(id, appendedMs);
+                        }
+                    });
+        }
     }
 
-    private CompletableFuture<Long> sendUpsert(String id, TextRecord doc, long version) {
-        String title = doc.title() == null ? "" : doc.title();
-        ledger.upsert(new IndexAudit.Doc(id, title, doc.text(), version));
-        ObjectNode value = JSON.createObjectNode().put("id", id).put("title", title);
-        value.put("text", doc.text()).put("version", version);
-        return send(id, value);
+    /** An update of an indexed document; its freshness is not measured. */
+    private void update(String id, TextRecord doc, long version) {
+        ledger.upsert(new IndexAudit.Doc(id, title(doc), doc.text(), version));
+        send(id, upsertJson(id, doc, version));
+    }
+
+    private static ObjectNode upsertJson(String id, TextRecord doc, long version) {
+        ObjectNode value = JSON.createObjectNode().put("id", id).put("title", title(doc));
+        return value.put("text", doc.text()).put("version", version);
+    }
+
+    private static String title(TextRecord doc) {
+        return doc.title() == null ? "" : doc.title();
     }
 
     private String takeVisible() {
@@ -173,6 +207,7 @@ final class SoakFeeder implements AutoCloseable {
         String id = visible.get(i);
         visible.set(i, visible.get(visible.size() - 1));
         visible.remove(visible.size() - 1);
+        visibleIds.remove(id);
         return id;
     }
 
@@ -200,9 +235,14 @@ final class SoakFeeder implements AutoCloseable {
         }
         Set<String> before = new HashSet<>(pending.keySet());
         List<FreshnessProbe.Sample> found = new ArrayList<>();
-        FreshnessProbe.poll(client, collection, pending, found);
+        FreshnessProbe.poll(client, collection, pending, pendingVersion, found);
         before.removeAll(pending.keySet());
-        visible.addAll(before);
+        for (String id : before) {
+            pendingVersion.remove(id);
+            if (visibleIds.add(id)) {
+                visible.add(id);
+            }
+        }
         synchronized (freshness) {
             freshness.addAll(found);
         }

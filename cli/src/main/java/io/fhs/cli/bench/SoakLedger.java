@@ -21,8 +21,12 @@ public final class SoakLedger {
     private long records;
     private long updates;
 
-    /** A new document or a new version of one. */
-    public void upsert(IndexAudit.Doc doc) {
+    /**
+     * A new document or a new version of one.
+     *
+     * @return whether the job must write this version (false for an unchanged re-send)
+     */
+    public boolean upsert(IndexAudit.Doc doc) {
         records++;
         IndexAudit.Doc previous = live.get(doc.id());
         if (previous != null) {
@@ -31,11 +35,12 @@ public final class SoakLedger {
             // to re-encode, metadata the same), so the points keep the version they were written
             // with; expecting the new one counted such a document as stale.
             if (previous.title().equals(doc.title()) && previous.text().equals(doc.text())) {
-                return;
+                return false;
             }
         }
         live.put(doc.id(), doc);
         deleted.remove(doc.id());
+        return true;
     }
 
     public void delete(String id) {

@@ -59,6 +59,7 @@ public final class SoakRun implements AutoCloseable {
     private final List<TextRecord> corpus;
     private final List<String> queries;
     private final double rate;
+    private final int idSpace;
     private final double queryRate;
     private final OptionalLong qdrantPid;
     private final String collection;
@@ -77,6 +78,7 @@ public final class SoakRun implements AutoCloseable {
             List<TextRecord> corpus,
             List<String> queries,
             double rate,
+            int idSpace,
             double queryRate,
             OptionalLong qdrantPid) {
         this.ingest = ingest;
@@ -84,6 +86,7 @@ public final class SoakRun implements AutoCloseable {
         this.corpus = corpus;
         this.queries = queries;
         this.rate = rate;
+        this.idSpace = idSpace;
         this.queryRate = queryRate;
         this.qdrantPid = qdrantPid;
         this.collection = ingest.get(QdrantOptions.COLLECTION);
@@ -95,7 +98,7 @@ public final class SoakRun implements AutoCloseable {
      * collection), then the input.
      */
     public void start() throws Exception {
-        feeder = new SoakFeeder(ingest, corpus, rate, client);
+        feeder = new SoakFeeder(ingest, corpus, rate, idSpace, client);
         feeder.sendWarmUp();
         CollectionLayout.prepare(ingest);
         StreamExecutionEnvironment env = LocalJobRun.environment(ingest, 1);

@@ -39,11 +39,22 @@ class SoakLedgerTest {
     @Test
     void anUnchangedReSendKeepsTheIndexedVersionAsTheJobsVersionGateDoes() {
         SoakLedger l = ledger();
-        l.upsert(new IndexAudit.Doc("c", "", "third", 8));
+        assertThat(l.upsert(new IndexAudit.Doc("c", "", "third", 8))).isFalse();
         assertThat(l.updates()).isEqualTo(2);
         assertThat(l.live())
                 .extracting(IndexAudit.Doc::id, IndexAudit.Doc::version)
                 .containsExactly(tuple("a", 3L), tuple("c", 5L));
+    }
+
+    @Test
+    void anIdThatComesRoundAgainAfterItsDeleteIsWrittenAgain() {
+        SoakLedger l = ledger();
+        assertThat(l.upsert(new IndexAudit.Doc("b", "", "second", 8))).isTrue();
+        assertThat(l.upsert(new IndexAudit.Doc("a", "", "first", 9))).isTrue();
+        assertThat(l.deletes()).isZero();
+        assertThat(l.live())
+                .extracting(IndexAudit.Doc::id, IndexAudit.Doc::version)
+                .containsExactlyInAnyOrder(tuple("a", 9L), tuple("b", 8L), tuple("c", 5L));
     }
 
     @Test
