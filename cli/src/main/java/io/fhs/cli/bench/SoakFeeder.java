@@ -176,8 +176,9 @@ final class SoakFeeder implements AutoCloseable {
     private void upsert(String id, TextRecord doc, long version) {
         boolean written = ledger.upsert(new IndexAudit.Doc(id, title(doc), doc.text(), version));
         CompletableFuture<Long> appended = send(id, upsertJson(id, doc, version));
-        if (written) {
-            pendingVersion.put(id, version);
+        // An id that comes round again before its last version showed keeps that one's entry: a
+        // job slower than the id cycle would otherwise never be seen to catch up with any.
+        if (written && pendingVersion.putIfAbsent(id, version) == null) {
             appended.whenComplete(
                     (appendedMs, error) -> {
                         if (error == null && pendingVersion.getOrDefault(id, -1L) == version) {
