@@ -5,6 +5,8 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import org.apache.flink.annotation.Internal;
 
@@ -64,14 +66,31 @@ public record DocumentEvent(
 
     /** Identifies the content that gets encoded: a change elsewhere needs no re-encoding. */
     public String contentHash() {
+        MessageDigest sha = sha256();
+        sha.update((title == null ? "" : title).getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * Identifies the metadata (empty when there is none): 128 bits of its SHA-256, which is all the
+     * version gate keeps per document instead of the JSON itself (22 characters, whatever the
+     * metadata's size).
+     */
+    public String metadataHash() {
+        if (metadataJson == null || metadataJson.isEmpty()) {
+            return "";
+        }
+        byte[] digest = sha256().digest(metadataJson.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            var sha = MessageDigest.getInstance("SHA-256");
-            sha.update((title == null ? "" : title).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update((text == null ? "" : text).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

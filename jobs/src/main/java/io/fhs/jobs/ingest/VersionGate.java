@@ -14,6 +14,11 @@ import org.apache.flink.util.Collector;
  * overwrites a newer one; turns a re-sent document whose title and text are unchanged into a
  * payload update (nothing to re-encode), or drops it when its metadata is unchanged too. Deletes
  * clear the content state, after remembering their version.
+ *
+ * <p>The state per document is its version and two hashes (content, metadata), a fixed size
+ * whatever the document's metadata. The metadata state used to hold the JSON itself; restored from
+ * such a savepoint, it differs from every hash, so each document's next unchanged re-send costs one
+ * payload update, not a re-encoding.
  */
 @Internal
 public final class VersionGate extends KeyedProcessFunction<String, DocumentEvent, DocumentEvent> {
@@ -23,7 +28,7 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
 
     private transient ValueState<Long> version;
     private transient ValueState<String> contentHash;
-    private transient ValueState<String> metadata;
+    private transient ValueState<String> metadataHash;
     private transient Counter outOfOrder;
     private transient Counter unchanged;
 
@@ -46,7 +51,8 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
         contentHash =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("content-hash", String.class));
-        metadata =
+        // The name and type of the state that held the JSON, so savepoints of that version restore.
+        metadataHash =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("metadata", String.class));
         outOfOrder = getRuntimeContext().getMetricGroup().counter("outOfOrderDropped");
         unchanged = getRuntimeContext().getMetricGroup().counter("skippedUnchanged");
@@ -65,23 +71,23 @@ public final class VersionGate extends KeyedProcessFunction<String, DocumentEven
         }
         if (event.op() == DocumentEvent.Op.DELETE) {
             contentHash.clear();
-            metadata.clear();
+            metadataHash.clear();
             out.collect(event);
             return;
         }
         String hash = event.contentHash();
         String previous = contentHash.value();
-        String meta = event.metadataJson() == null ? "" : event.metadataJson();
+        String meta = event.metadataHash();
         if (hash.equals(previous)) {
             unchanged.inc();
-            if (!Objects.equals(meta, metadata.value())) {
-                metadata.update(meta);
+            if (!Objects.equals(meta, metadataHash.value())) {
+                metadataHash.update(meta);
                 out.collect(event.asPayloadUpdate());
             }
             return;
         }
         contentHash.update(hash);
-        metadata.update(meta);
+        metadataHash.update(meta);
         out.collect(event.replacingExisting(previous != null || unseenMayBeIndexed));
     }
 }
