@@ -26,6 +26,9 @@ public final class CollectionBootstrap {
 
     public static final String CHUNK = "chunk";
 
+    /** The document version a guarded write compares (see {@link QdrantWrite#withVersion}). */
+    public static final String VERSION = "version";
+
     private CollectionBootstrap() {}
 
     /** Creates the collection if missing; returns true if it was created. */
@@ -52,6 +55,7 @@ public final class CollectionBootstrap {
         }
         index(client, name, DOC_ID, PayloadSchemaType.Keyword);
         index(client, name, CHUNK, PayloadSchemaType.Integer);
+        index(client, name, VERSION, PayloadSchemaType.Integer);
         for (String field : spec.keywordIndexes()) {
             index(client, name, field, PayloadSchemaType.Keyword);
         }

@@ -2,6 +2,7 @@ package io.fhs.connectors.qdrant;
 
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.grpc.Points;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.annotation.Internal;
@@ -28,6 +29,11 @@ final class GrpcWriteClient implements QdrantWriteClient {
     @Override
     public CompletableFuture<Points.UpdateResult> delete(Points.DeletePoints request) {
         return QdrantFutures.toCompletable(client.deleteAsync(request));
+    }
+
+    @Override
+    public CompletableFuture<List<Points.FacetHit>> facet(Points.FacetCounts request) {
+        return QdrantFutures.toCompletable(client.facetAsync(request));
     }
 
     @Override

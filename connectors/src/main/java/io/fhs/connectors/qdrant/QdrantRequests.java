@@ -56,13 +56,24 @@ final class QdrantRequests {
     static List<Segment> segments(List<QdrantWrite> writes) {
         List<Segment> segments = new ArrayList<>();
         List<QdrantWrite> run = new ArrayList<>();
+        Map<String, Long> runVersions = new HashMap<>();
         for (QdrantWrite w : writes) {
             if (w.kind() == QdrantWrite.Kind.UPSERT) {
+                // A guarded request compares one version per document: a second version of a
+                // document starts a new request.
+                Long before = runVersions.put(w.docId(), w.version());
+                if (before != null && before != w.version()) {
+                    segments.add(new Segment(run, true));
+                    run = new ArrayList<>();
+                    runVersions.clear();
+                    runVersions.put(w.docId(), w.version());
+                }
                 run.add(w);
             } else {
                 if (!run.isEmpty()) {
                     segments.add(new Segment(run, true));
                     run = new ArrayList<>();
+                    runVersions.clear();
                 }
                 segments.add(new Segment(List.of(w), false));
             }
@@ -75,6 +86,19 @@ final class QdrantRequests {
 
     static Points.UpsertPoints upsert(
             String collection, String denseName, String sparseName, List<QdrantWrite> writes) {
+        return upsert(collection, denseName, sparseName, writes, false);
+    }
+
+    /**
+     * The upsert of {@code writes}; {@code guarded}: points of a newer stored version are left as
+     * they are (see {@link VersionGuard}).
+     */
+    static Points.UpsertPoints upsert(
+            String collection,
+            String denseName,
+            String sparseName,
+            List<QdrantWrite> writes,
+            boolean guarded) {
         // A batch may carry the same point twice (a replayed chunk); the last write wins, as it
         // would with two requests.
         Map<String, Points.PointStruct> points = new LinkedHashMap<>();
@@ -95,6 +119,9 @@ final class QdrantRequests {
             Map<String, Value> payload = payload(w.payloadJson());
             payload.put(CollectionBootstrap.DOC_ID, ValueFactory.value(w.docId()));
             payload.put(CollectionBootstrap.CHUNK, ValueFactory.value((long) w.chunk()));
+            if (w.hasVersion()) {
+                payload.put(CollectionBootstrap.VERSION, ValueFactory.value(w.version()));
+            }
             points.remove(w.pointId().toString());
             points.put(
                     w.pointId().toString(),
@@ -104,33 +131,53 @@ final class QdrantRequests {
                             .putAllPayload(payload)
                             .build());
         }
-        return Points.UpsertPoints.newBuilder()
-                .setCollectionName(collection)
-                .setWait(true)
-                .addAllPoints(points.values())
-                .build();
+        Points.UpsertPoints.Builder request =
+                Points.UpsertPoints.newBuilder()
+                        .setCollectionName(collection)
+                        .setWait(true)
+                        .addAllPoints(points.values());
+        Common.Filter guard = guarded ? VersionGuard.updateFilter(writes) : null;
+        if (guard != null) {
+            request.setUpdateFilter(guard);
+        }
+        return request.build();
     }
 
     static Points.SetPayloadPoints setPayload(String collection, QdrantWrite w) {
+        return setPayload(collection, w, false);
+    }
+
+    static Points.SetPayloadPoints setPayload(String collection, QdrantWrite w, boolean guarded) {
+        Map<String, Value> payload = payload(w.payloadJson());
+        if (w.hasVersion()) {
+            payload.put(CollectionBootstrap.VERSION, ValueFactory.value(w.version()));
+        }
         return Points.SetPayloadPoints.newBuilder()
                 .setCollectionName(collection)
                 .setWait(true)
-                .putAllPayload(payload(w.payloadJson()))
+                .putAllPayload(payload)
                 .setPointsSelector(
-                        Points.PointsSelector.newBuilder()
-                                .setFilter(
-                                        Common.Filter.newBuilder()
-                                                .addMust(
-                                                        matchKeyword(
-                                                                CollectionBootstrap.DOC_ID,
-                                                                w.docId()))))
+                        Points.PointsSelector.newBuilder().setFilter(documentFilter(w, guarded)))
                 .build();
     }
 
-    static Points.DeletePoints delete(String collection, QdrantWrite w) {
+    /** The points of {@code w}'s document; {@code guarded}: those not newer than {@code w}. */
+    private static Common.Filter.Builder documentFilter(QdrantWrite w, boolean guarded) {
         Common.Filter.Builder filter =
                 Common.Filter.newBuilder()
                         .addMust(matchKeyword(CollectionBootstrap.DOC_ID, w.docId()));
+        if (guarded && w.hasVersion()) {
+            filter.addMust(VersionGuard.notNewerThan(w.version()));
+        }
+        return filter;
+    }
+
+    static Points.DeletePoints delete(String collection, QdrantWrite w) {
+        return delete(collection, w, false);
+    }
+
+    static Points.DeletePoints delete(String collection, QdrantWrite w, boolean guarded) {
+        Common.Filter.Builder filter = documentFilter(w, guarded);
         if (w.chunk() > 0) {
             filter.addMust(
                     Common.Condition.newBuilder()

@@ -119,6 +119,64 @@ public final class QdrantSearcher implements AutoCloseable {
                 streak);
     }
 
+    /**
+     * Runs a search whose hits Qdrant groups by the payload field {@code groupBy} (a keyword
+     * index): {@code request.limit()} groups, best group first, each with its best {@code
+     * groupSize} hits, returned one group after the other. A document with many matching chunks
+     * thus takes one place, not many. Prefetches and fusion work as in {@link #search}; retried as
+     * it is.
+     */
+    public CompletableFuture<List<SearchHit>> searchGroups(
+            SearchRequest request, String groupBy, int groupSize, RetryPolicy.Streak streak) {
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("groupSize must be >= 1, got " + groupSize);
+        }
+        Points.QueryPointGroups query = groups(query(request), groupBy, groupSize);
+        return retryPolicy.retry(
+                "searching " + collection + " grouped by " + groupBy,
+                () ->
+                        QdrantFutures.toCompletable(client.queryGroupsAsync(query))
+                                .thenApply(QdrantSearcher::groupHits),
+                retries,
+                streak);
+    }
+
+    /** The grouped form of {@code q}: the same prefetches, query, filter and parameters. */
+    static Points.QueryPointGroups groups(Points.QueryPoints q, String groupBy, int groupSize) {
+        Points.QueryPointGroups.Builder g =
+                Points.QueryPointGroups.newBuilder()
+                        .setCollectionName(q.getCollectionName())
+                        .addAllPrefetch(q.getPrefetchList())
+                        .setLimit(q.getLimit())
+                        .setGroupBy(groupBy)
+                        .setGroupSize(groupSize)
+                        .setWithPayload(q.getWithPayload());
+        if (q.hasQuery()) {
+            g.setQuery(q.getQuery());
+        }
+        if (q.hasUsing()) {
+            g.setUsing(q.getUsing());
+        }
+        if (q.hasFilter()) {
+            g.setFilter(q.getFilter());
+        }
+        if (q.hasParams()) {
+            g.setParams(q.getParams());
+        }
+        if (q.hasReadConsistency()) {
+            g.setReadConsistency(q.getReadConsistency());
+        }
+        return g.build();
+    }
+
+    private static List<SearchHit> groupHits(List<Points.PointGroup> groups) {
+        List<SearchHit> hits = new ArrayList<>();
+        for (Points.PointGroup group : groups) {
+            hits.addAll(hits(group.getHitsList()));
+        }
+        return hits;
+    }
+
     Points.QueryPoints query(SearchRequest r) {
         Points.QueryPoints.Builder q =
                 Points.QueryPoints.newBuilder().setCollectionName(collection).setLimit(r.limit());

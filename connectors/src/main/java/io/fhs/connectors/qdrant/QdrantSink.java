@@ -17,7 +17,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * batches bounded by count, bytes and time, a bound on requests in flight, buffered writes in
  * checkpoints (at-least-once; with deterministic point ids, replays overwrite rather than
  * duplicate), retries with backoff of transient failures only; writes Qdrant refuses go to the
- * {@link RejectedWriteHandler}, when there is one.
+ * {@link RejectedWriteHandler}, when there is one. Versioned writes are guarded by default: they
+ * never replace or delete points of a newer version of their document.
  *
  * <p>Keep {@code maxInFlightRequests} at 1 when the same document can be written twice in quick
  * succession (an update after a delete): concurrent requests may then land in either order.
@@ -32,6 +33,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
     private final String sparseName;
     private final RetryPolicy retryPolicy;
     private final RejectedWriteHandler rejectedWriteHandler;
+    private final boolean guardedWrites;
 
     QdrantSink(
             ElementConverter<InputT, QdrantWrite> converter,
@@ -46,7 +48,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
             String denseName,
             String sparseName,
             RetryPolicy retryPolicy,
-            RejectedWriteHandler rejectedWriteHandler) {
+            RejectedWriteHandler rejectedWriteHandler,
+            boolean guardedWrites) {
         super(
                 converter,
                 maxBatchSize,
@@ -61,6 +64,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
         this.sparseName = sparseName;
         this.retryPolicy = retryPolicy;
         this.rejectedWriteHandler = rejectedWriteHandler;
+        this.guardedWrites = guardedWrites;
     }
 
     public static <InputT> QdrantSinkBuilder<InputT> builder() {
@@ -95,7 +99,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 denseName,
                 sparseName,
                 retryPolicy,
-                rejectedWriteHandler);
+                rejectedWriteHandler,
+                guardedWrites);
     }
 
     @Override

@@ -12,6 +12,7 @@ public class QdrantSinkBuilder<InputT> {
     public static final long DEFAULT_MAX_BATCH_SIZE_IN_BYTES = 8L * 1024 * 1024;
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 200;
     public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 4L * 1024 * 1024;
+    public static final boolean DEFAULT_GUARDED_WRITES = true;
 
     private ElementConverter<InputT, QdrantWrite> converter;
     private QdrantWriteClient.Provider clientProvider;
@@ -26,6 +27,7 @@ public class QdrantSinkBuilder<InputT> {
     private long maxRecordSizeInBytes = DEFAULT_MAX_RECORD_SIZE_IN_BYTES;
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private RejectedWriteHandler rejectedWriteHandler;
+    private boolean guardedWrites = DEFAULT_GUARDED_WRITES;
 
     QdrantSinkBuilder() {}
 
@@ -105,6 +107,16 @@ public class QdrantSinkBuilder<InputT> {
         return this;
     }
 
+    /**
+     * Whether writes that carry a version ({@link QdrantWrite#withVersion}) are conditional on the
+     * stored points' version, so that an older version never replaces or deletes a newer one
+     * (default true). Writes without a version are unconditional either way.
+     */
+    public QdrantSinkBuilder<InputT> setGuardedWrites(boolean guarded) {
+        this.guardedWrites = guarded;
+        return this;
+    }
+
     public QdrantSink<InputT> build() {
         if (converter == null) {
             throw new IllegalArgumentException(
@@ -130,7 +142,8 @@ public class QdrantSinkBuilder<InputT> {
                 denseName,
                 sparseName,
                 retryPolicy,
-                rejectedWriteHandler);
+                rejectedWriteHandler,
+                guardedWrites);
     }
 
     /** The identity converter, for streams of {@link QdrantWrite}. */

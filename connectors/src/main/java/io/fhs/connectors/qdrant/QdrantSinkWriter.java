@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final String denseName;
     private final String sparseName;
     private final RetryPolicy retryPolicy;
+    // Versioned writes never replace or delete newer versions (see VersionGuard).
+    private final boolean guarded;
     // Consecutive transient failures, across batches: the policy bounds how long they may last.
     private final RetryPolicy.Streak failures;
     private final QdrantWriteClient client;
@@ -56,6 +59,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final Counter retriedRequests;
     private final Counter splitRequests;
     private final Counter rejectedWrites;
+    // Guarded upserts after which an older version's inserted chunks had to be deleted.
+    private final Counter staleDeletes;
     // Kafka record timestamp to Qdrant's acknowledgement, per upserted point.
     private final Histogram freshness;
     private volatile long lastWriteMillis;
@@ -71,7 +76,34 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             String sparseName,
             RetryPolicy retryPolicy,
             RejectedWriteHandler rejectedWriteHandler) {
+        this(
+                converter,
+                context,
+                configuration,
+                state,
+                clientProvider,
+                collection,
+                denseName,
+                sparseName,
+                retryPolicy,
+                rejectedWriteHandler,
+                false);
+    }
+
+    QdrantSinkWriter(
+            ElementConverter<InputT, QdrantWrite> converter,
+            WriterInitContext context,
+            AsyncSinkWriterConfiguration configuration,
+            Collection<BufferedRequestState<QdrantWrite>> state,
+            QdrantWriteClient.Provider clientProvider,
+            String collection,
+            String denseName,
+            String sparseName,
+            RetryPolicy retryPolicy,
+            RejectedWriteHandler rejectedWriteHandler,
+            boolean guarded) {
         super(converter, context, configuration, state);
+        this.guarded = guarded;
         this.clientProvider = clientProvider;
         this.collection = collection;
         this.denseName = denseName;
@@ -87,6 +119,7 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
         this.retriedRequests = metrics.counter("retriedRequests");
         this.splitRequests = metrics.counter("splitRequests");
         this.rejectedWrites = metrics.counter("rejectedWrites");
+        this.staleDeletes = metrics.counter("staleDeletes");
         metrics.gauge("writeLatencyMs", () -> lastWriteMillis);
         this.freshness =
                 metrics.histogram(
@@ -259,13 +292,40 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
 
     private CompletableFuture<Points.UpdateResult> send(QdrantRequests.Segment segment) {
         if (segment.upsert()) {
-            return client.upsert(
-                    QdrantRequests.upsert(collection, denseName, sparseName, segment.writes()));
+            CompletableFuture<Points.UpdateResult> upserted =
+                    client.upsert(
+                            QdrantRequests.upsert(
+                                    collection, denseName, sparseName, segment.writes(), guarded));
+            Map<String, Long> versions =
+                    guarded ? VersionGuard.versions(segment.writes()) : Map.of();
+            return versions.isEmpty()
+                    ? upserted
+                    : upserted.thenCompose(result -> deleteStale(versions, result));
         }
         QdrantWrite write = segment.writes().get(0);
         return write.kind() == QdrantWrite.Kind.SET_PAYLOAD
-                ? client.setPayload(QdrantRequests.setPayload(collection, write))
-                : client.delete(QdrantRequests.delete(collection, write));
+                ? client.setPayload(QdrantRequests.setPayload(collection, write, guarded))
+                : client.delete(QdrantRequests.delete(collection, write, guarded));
+    }
+
+    /**
+     * After a guarded upsert: the written documents that have a newer version stored lose the
+     * points of the version written, which the upsert inserted where the newer version has none.
+     */
+    private CompletableFuture<Points.UpdateResult> deleteStale(
+            Map<String, Long> versions, Points.UpdateResult upserted) {
+        return client.facet(VersionGuard.newerDocuments(collection, versions))
+                .thenCompose(
+                        hits -> {
+                            List<String> newer = new ArrayList<>(hits.size());
+                            hits.forEach(h -> newer.add(h.getValue().getStringValue()));
+                            if (newer.isEmpty()) {
+                                return CompletableFuture.completedFuture(upserted);
+                            }
+                            staleDeletes.inc();
+                            LOG.debug("Deleting older versions' points of {}", newer);
+                            return client.delete(VersionGuard.staleOf(collection, versions, newer));
+                        });
     }
 
     @Override

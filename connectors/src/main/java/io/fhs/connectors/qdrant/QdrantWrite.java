@@ -34,6 +34,12 @@ public final class QdrantWrite implements Serializable {
     private final float[] sparseValues;
     private final String payloadJson;
     private final RecordOrigin origin;
+    // The document version this write belongs to, or NO_VERSION: what a guarded sink compares
+    // with the stored points' "version" payload.
+    private final long version;
+
+    /** The version of a write that carries none: a guarded sink writes it unconditionally. */
+    public static final long NO_VERSION = -1;
 
     private QdrantWrite(
             Kind kind,
@@ -44,7 +50,8 @@ public final class QdrantWrite implements Serializable {
             int[] sparseIndices,
             float[] sparseValues,
             String payloadJson,
-            RecordOrigin origin) {
+            RecordOrigin origin,
+            long version) {
         this.kind = kind;
         this.docId = Objects.requireNonNull(docId, "docId");
         this.pointId = pointId;
@@ -54,6 +61,7 @@ public final class QdrantWrite implements Serializable {
         this.sparseValues = sparseValues;
         this.payloadJson = payloadJson;
         this.origin = Objects.requireNonNull(origin, "origin");
+        this.version = version;
     }
 
     /**
@@ -84,7 +92,8 @@ public final class QdrantWrite implements Serializable {
                 sparseIndices,
                 sparseValues,
                 payloadJson == null ? "{}" : payloadJson,
-                RecordOrigin.UNKNOWN);
+                RecordOrigin.UNKNOWN,
+                NO_VERSION);
     }
 
     /**
@@ -101,13 +110,23 @@ public final class QdrantWrite implements Serializable {
                 null,
                 null,
                 payloadJson,
-                RecordOrigin.UNKNOWN);
+                RecordOrigin.UNKNOWN,
+                NO_VERSION);
     }
 
     /** Deletes every point of a document. */
     public static QdrantWrite deleteDocument(String docId) {
         return new QdrantWrite(
-                Kind.DELETE_DOCUMENT, docId, null, 0, null, null, null, null, RecordOrigin.UNKNOWN);
+                Kind.DELETE_DOCUMENT,
+                docId,
+                null,
+                0,
+                null,
+                null,
+                null,
+                null,
+                RecordOrigin.UNKNOWN,
+                NO_VERSION);
     }
 
     /** Deletes the points of a document whose chunk number is {@code fromChunk} or more. */
@@ -121,7 +140,8 @@ public final class QdrantWrite implements Serializable {
                 null,
                 null,
                 null,
-                RecordOrigin.UNKNOWN);
+                RecordOrigin.UNKNOWN,
+                NO_VERSION);
     }
 
     /**
@@ -138,7 +158,30 @@ public final class QdrantWrite implements Serializable {
                 sparseIndices,
                 sparseValues,
                 payloadJson,
-                origin);
+                origin,
+                version);
+    }
+
+    /**
+     * This write, as part of version {@code version} of its document (a non-negative number, or
+     * {@link #NO_VERSION}). A guarded sink then never lets it replace or delete points of a newer
+     * version; the version is also stored in the point's {@code version} payload field.
+     */
+    public QdrantWrite withVersion(long version) {
+        if (version < NO_VERSION) {
+            throw new IllegalArgumentException("A version must be >= 0, got " + version);
+        }
+        return new QdrantWrite(
+                kind,
+                docId,
+                pointId,
+                chunk,
+                dense,
+                sparseIndices,
+                sparseValues,
+                payloadJson,
+                origin,
+                version);
     }
 
     public Kind kind() {
@@ -174,6 +217,15 @@ public final class QdrantWrite implements Serializable {
         return payloadJson;
     }
 
+    /** The document version (see {@link #withVersion}), or {@link #NO_VERSION}. */
+    public long version() {
+        return version;
+    }
+
+    public boolean hasVersion() {
+        return version >= 0;
+    }
+
     /** The Kafka record this write came from, or {@link RecordOrigin#UNKNOWN}. */
     public RecordOrigin origin() {
         return origin;
@@ -193,6 +245,7 @@ public final class QdrantWrite implements Serializable {
         return o instanceof QdrantWrite w
                 && kind == w.kind
                 && chunk == w.chunk
+                && version == w.version
                 && docId.equals(w.docId)
                 && Objects.equals(pointId, w.pointId)
                 && Arrays.equals(dense, w.dense)
@@ -209,6 +262,6 @@ public final class QdrantWrite implements Serializable {
 
     @Override
     public String toString() {
-        return kind + "[" + docId + "#" + chunk + "]";
+        return kind + "[" + docId + "#" + chunk + (hasVersion() ? " v" + version : "") + "]";
     }
 }

@@ -2,6 +2,7 @@ package io.fhs.connectors.qdrant;
 
 import io.qdrant.client.grpc.Points;
 import java.io.Serializable;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -17,6 +18,15 @@ public interface QdrantWriteClient extends AutoCloseable {
     CompletableFuture<Points.UpdateResult> setPayload(Points.SetPayloadPoints request);
 
     CompletableFuture<Points.UpdateResult> delete(Points.DeletePoints request);
+
+    /**
+     * Counts points per payload value: how a guarded sink finds documents with a newer version
+     * stored. A client that cannot (a test's stand-in) serves only unguarded or unversioned writes.
+     */
+    default CompletableFuture<List<Points.FacetHit>> facet(Points.FacetCounts request) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("This Qdrant client cannot count facets"));
+    }
 
     @Override
     void close();

@@ -11,12 +11,12 @@ import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 /**
  * Checkpoints the sink's buffered writes. Version 2 adds each write's origin (source topic,
- * partition, offset) after the version 1 fields, version 3 the origin's record timestamp; older
- * state reads back with an unknown origin or timestamp.
+ * partition, offset) after the version 1 fields, version 3 the origin's record timestamp, version 4
+ * the document version; older state reads back with an unknown origin, timestamp or version.
  */
 @Internal
 public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<QdrantWrite> {
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     // The version of the state being read: the base class does not pass it on per entry, and a
     // serializer instance restores one state at a time.
@@ -58,6 +58,7 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
         out.writeInt(origin.partition());
         out.writeLong(origin.offset());
         out.writeLong(origin.timestamp());
+        out.writeLong(w.version());
     }
 
     private RecordOrigin readOrigin(DataInputStream in) throws IOException {
@@ -87,8 +88,8 @@ public final class QdrantWriteSerializer extends AsyncSinkWriterStateSerializer<
     @Override
     protected QdrantWrite deserializeRequestFromStream(long size, DataInputStream in)
             throws IOException {
-        QdrantWrite write = readWrite(in);
-        return write.withOrigin(readOrigin(in));
+        QdrantWrite write = readWrite(in).withOrigin(readOrigin(in));
+        return readingVersion >= 4 ? write.withVersion(in.readLong()) : write;
     }
 
     private static QdrantWrite readWrite(DataInputStream in) throws IOException {

@@ -126,6 +126,7 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             payload.toString(),
                             doc.appendTime(),
                             doc.replacesExisting(),
+                            doc.version(),
                             doc.origin()));
         }
         chunks.inc(pieces.size());

@@ -13,6 +13,7 @@ import org.apache.flink.annotation.Internal;
  * @param sparseText what the sparse encoder sees: the chunk's encode text, or with sparse scope
  *     DOCUMENT the whole document on chunk 0 and null (no sparse vector) on the others
  * @param payloadJson the point payload (title, metadata, offsets, text)
+ * @param version the document's version, or -1 when it has none
  * @param origin the Kafka record of the document, for dead letters
  */
 @Internal
@@ -26,6 +27,7 @@ public record ChunkRecord(
         String payloadJson,
         long appendTime,
         boolean replacesExisting,
+        long version,
         RecordOrigin origin)
         implements Serializable {
 
@@ -47,6 +49,7 @@ public record ChunkRecord(
                 null,
                 doc.appendTime(),
                 true,
+                doc.version(),
                 doc.origin());
     }
 
@@ -61,6 +64,7 @@ public record ChunkRecord(
                 payloadJson,
                 doc.appendTime(),
                 true,
+                doc.version(),
                 doc.origin());
     }
 

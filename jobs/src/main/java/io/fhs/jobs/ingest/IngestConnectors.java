@@ -114,6 +114,7 @@ public final class IngestConnectors {
                         RetryPolicy.DEFAULT.withMaxRetryTime(
                                 conf.get(QdrantOptions.WRITE_MAX_RETRY_TIME)))
                 .setRejectedWriteHandler(refused)
+                .setGuardedWrites(conf.get(IngestOptions.GUARDED_WRITES))
                 .build();
     }
 }

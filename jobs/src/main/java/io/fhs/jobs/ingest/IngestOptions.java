@@ -85,6 +85,16 @@ public final class IngestOptions {
                                     + " a collection that already has points, or a document that"
                                     + " shrank keeps its old tail; costs one delete per new"
                                     + " document.");
+    public static final ConfigOption<Boolean> GUARDED_WRITES =
+            ConfigOptions.key("ingest.guarded-writes")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Make the upserts, payload updates and deletes of versioned documents"
+                                    + " conditional on the stored points' version, so a replay, a"
+                                    + " second writer or a reindex never replaces or deletes a"
+                                    + " newer version with an older one, even without this job's"
+                                    + " state. Costs a facet count per upsert request.");
     public static final ConfigOption<Integer> MAX_DOCUMENT_BYTES =
             ConfigOptions.key("ingest.max-document-bytes")
                     .intType()

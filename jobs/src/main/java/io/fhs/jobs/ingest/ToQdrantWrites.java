@@ -26,16 +26,26 @@ public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, Qdra
         chunksWritten = getRuntimeContext().getLongCounter(IngestCounters.CHUNKS_WRITTEN);
     }
 
+    private static long version(ChunkRecord c) {
+        return c.version() >= 0 ? c.version() : QdrantWrite.NO_VERSION;
+    }
+
     @Override
     public void flatMap(EncodedChunk e, Collector<QdrantWrite> out) {
         ChunkRecord c = e.chunk();
         if (c.kind() == ChunkRecord.Kind.DELETE) {
-            out.collect(QdrantWrite.deleteDocument(c.docId()).withOrigin(c.origin()));
+            out.collect(
+                    QdrantWrite.deleteDocument(c.docId())
+                            .withOrigin(c.origin())
+                            .withVersion(version(c)));
             documentsWritten.add(1);
             return;
         }
         if (c.kind() == ChunkRecord.Kind.SET_PAYLOAD) {
-            out.collect(QdrantWrite.setPayload(c.docId(), c.payloadJson()).withOrigin(c.origin()));
+            out.collect(
+                    QdrantWrite.setPayload(c.docId(), c.payloadJson())
+                            .withOrigin(c.origin())
+                            .withVersion(version(c)));
             documentsWritten.add(1);
             return;
         }
@@ -47,14 +57,16 @@ public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, Qdra
                                 e.sparseIndices(),
                                 e.sparseValues(),
                                 c.payloadJson())
-                        .withOrigin(c.origin()));
+                        .withOrigin(c.origin())
+                        .withVersion(version(c)));
         chunksWritten.add(1);
         if (c.chunk() == c.chunkCount() - 1) {
             documentsWritten.add(1);
             if (c.replacesExisting()) {
                 out.collect(
                         QdrantWrite.deleteChunksFrom(c.docId(), c.chunkCount())
-                                .withOrigin(c.origin()));
+                                .withOrigin(c.origin())
+                                .withVersion(version(c)));
             }
         }
     }

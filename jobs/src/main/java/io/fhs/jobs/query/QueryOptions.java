@@ -103,6 +103,14 @@ public final class QueryOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription("One hit per document, its best chunk.");
+    public static final ConfigOption<Integer> GROUP_SIZE =
+            ConfigOptions.key("query.group-size")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "Chunks Qdrant returns per document when it collapses chunks to"
+                                    + " documents (query groups by doc_id); the best one is the"
+                                    + " hit, and what the reranker reads.");
     public static final ConfigOption<Boolean> RETURN_TEXT =
             ConfigOptions.key("query.return-text")
                     .booleanType()
@@ -175,7 +183,7 @@ public final class QueryOptions {
         QdrantOptions.sanityCheck(c);
         ModelOptions.sanityCheck(c);
         for (ConfigOption<Integer> o :
-                List.of(TOP_K, CANDIDATES, RRF_K, RERANK_TOP_N, BATCH_SIZE, CAPACITY)) {
+                List.of(TOP_K, CANDIDATES, RRF_K, RERANK_TOP_N, BATCH_SIZE, CAPACITY, GROUP_SIZE)) {
             OptionChecks.positive(c, o);
         }
         OptionChecks.positiveDuration(c, DEADLINE);

@@ -42,6 +42,7 @@ public record QuerySettings(
         boolean clientFusion,
         boolean exact,
         boolean collapse,
+        int groupSize,
         boolean returnText,
         int rerankTopN,
         Duration deadline,
@@ -142,6 +143,7 @@ public record QuerySettings(
                 conf.get(QueryOptions.CLIENT_FUSION),
                 conf.get(QueryOptions.EXACT),
                 conf.get(QueryOptions.COLLAPSE),
+                conf.get(QueryOptions.GROUP_SIZE),
                 conf.get(QueryOptions.RETURN_TEXT),
                 conf.get(QueryOptions.RERANK_TOP_N),
                 conf.get(QueryOptions.DEADLINE),
@@ -174,6 +176,7 @@ public record QuerySettings(
                 r.clientFusion(),
                 r.exact(),
                 true,
+                groupSize,
                 returnText,
                 rerankTopN,
                 searchDeadline,
@@ -197,6 +200,17 @@ public record QuerySettings(
      * Whether hybrid RRF fuses on the client: when asked to, and for weights other than 1 and 1,
      * which Qdrant's RRF does not take.
      */
+    /**
+     * Whether Qdrant collapses the chunks of a {@code queryMode} search to documents (query groups
+     * by doc_id): for dense and sparse searches with collapsing on. Hybrid searches over-fetch
+     * chunks and collapse them here: Qdrant fills groups in rounds, each round fusing its
+     * prefetches anew without the documents already found, so RRF and DBSF scores of later rounds
+     * are inflated and outrank better documents of the first (GroupedSearchITCase shows it).
+     */
+    public boolean groupsOnServer(SearchRequest.Mode queryMode) {
+        return collapse && queryMode != SearchRequest.Mode.HYBRID;
+    }
+
     public boolean fusesOnClient() {
         return clientFusion || denseWeight != 1.0 || sparseWeight != 1.0;
     }

@@ -1,5 +1,6 @@
 package io.fhs.jobs.query;
 
+import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.QdrantErrors;
@@ -33,7 +34,8 @@ import org.apache.flink.annotation.Internal;
 public final class SearchStage implements AutoCloseable {
     private static final List<String> PAYLOAD =
             List.of("doc_id", "chunk", "title", "text", "metadata");
-    // Chunks of one document crowd each other out: ask for this many times more, then collapse.
+    // Chunks of one document crowd each other out: where Qdrant cannot group them (fusion here),
+    // ask for this many times more, then collapse.
     static final int COLLAPSE_OVERFETCH = 3;
 
     private final QuerySettings settings;
@@ -140,20 +142,24 @@ public final class SearchStage implements AutoCloseable {
         SearchRequest r = request(w, wanted);
         if (r.mode() != SearchRequest.Mode.HYBRID || !settings.fusesOnClient()) {
             SearchRequest.Mode mode = r.mode();
-            return searcher.search(r, failures)
-                    .thenApply(
-                            found -> {
-                                List<QueryResult.Hit> hits = new ArrayList<>(found.size());
-                                for (SearchHit h : found) {
-                                    Float s = h.score();
-                                    hits.add(
-                                            hit(
-                                                    h,
-                                                    mode == SearchRequest.Mode.DENSE ? s : null,
-                                                    mode == SearchRequest.Mode.SPARSE ? s : null));
-                                }
-                                return finish(hits, wanted);
-                            });
+            CompletableFuture<List<SearchHit>> search =
+                    settings.groupsOnServer(mode)
+                            ? searcher.searchGroups(
+                                    r, CollectionBootstrap.DOC_ID, settings.groupSize(), failures)
+                            : searcher.search(r, failures);
+            return search.thenApply(
+                    found -> {
+                        List<QueryResult.Hit> hits = new ArrayList<>(found.size());
+                        for (SearchHit h : found) {
+                            Float s = h.score();
+                            hits.add(
+                                    hit(
+                                            h,
+                                            mode == SearchRequest.Mode.DENSE ? s : null,
+                                            mode == SearchRequest.Mode.SPARSE ? s : null));
+                        }
+                        return finish(hits, wanted);
+                    });
         }
         int depth = r.candidateLimit();
         SearchRequest dense = like(r, SearchRequest.dense(w.dense(), depth).withExact(r.exact()));
@@ -233,7 +239,9 @@ public final class SearchStage implements AutoCloseable {
     /** The Qdrant request for an encoded query that wants {@code wanted} hits. */
     public SearchRequest request(QueryWork w, int wanted) {
         Query q = w.query();
-        int limit = settings.collapse() ? wanted * COLLAPSE_OVERFETCH : wanted;
+        // Grouped on the server, a limit counts documents; collapsed here, chunks.
+        boolean overfetch = settings.collapse() && !settings.groupsOnServer(q.mode());
+        int limit = overfetch ? wanted * COLLAPSE_OVERFETCH : wanted;
         SearchRequest r =
                 switch (q.mode()) {
                     case DENSE -> SearchRequest.dense(w.dense(), limit).withExact(settings.exact());

@@ -125,7 +125,7 @@ class QueryOptionsTest {
         try (SearchStage stage = SearchStage.on(exact, null)) {
             SearchRequest r = stage.request(w, 10);
             assertThat(r.exact()).isTrue();
-            // Three chunks per wanted document, and as deep a prefetch.
+            // Hybrid: three chunks per wanted document, and as deep a prefetch.
             assertThat(r.limit()).isEqualTo(30);
             assertThat(r.candidateLimit()).isEqualTo(100);
             assertThat(r.readConsistency()).isEqualTo(ReadConsistency.ONE);
@@ -199,7 +199,8 @@ class QueryOptionsTest {
             SearchRequest r = stage.request(w, 100);
             assertThat(r.mode()).isEqualTo(SearchRequest.Mode.DENSE);
             assertThat(r.exact()).isTrue();
-            assertThat(r.limit()).isEqualTo(300);
+            // Dense: Qdrant groups chunks by document, so the limit counts documents.
+            assertThat(r.limit()).isEqualTo(100);
         }
 
         // An int8 collection refuses DBSF in a row as it does in the options.
