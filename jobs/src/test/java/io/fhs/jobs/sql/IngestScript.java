@@ -2,6 +2,7 @@ package io.fhs.jobs.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhs.jobs.testing.PipelineExtension;
 import io.fhs.jobs.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,6 +27,26 @@ final class IngestScript {
 
     static Path path() {
         return TestData.root().resolve("conf/sql/ingest.sql");
+    }
+
+    /** The script's variables for a topic and collection of the test's servers. */
+    static Map<String, String> variables(
+            PipelineExtension pipeline, String topic, String collection) {
+        return Map.of(
+                "topic",
+                topic,
+                "bootstrap-servers",
+                pipeline.bootstrapServers(),
+                "group-id",
+                "sql-" + topic,
+                "qdrant-url",
+                pipeline.qdrantUrl(),
+                "collection",
+                collection,
+                "dense-model",
+                "all-MiniLM-L6-v2",
+                "bm25-avg-len",
+                "60");
     }
 
     static List<String> statements(Path script, Map<String, String> variables) throws IOException {

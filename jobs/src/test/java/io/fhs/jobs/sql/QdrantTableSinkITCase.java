@@ -205,25 +205,6 @@ class QdrantTableSinkITCase {
         return JSON.createObjectNode().put("id", id).put("text", text).toString();
     }
 
-    /** The script's variables for a topic and collection of the test servers. */
-    static Map<String, String> variables(String topic, String collection) {
-        return Map.of(
-                "topic",
-                topic,
-                "bootstrap-servers",
-                PIPELINE.bootstrapServers(),
-                "group-id",
-                "sql-" + topic,
-                "qdrant-url",
-                PIPELINE.qdrantUrl(),
-                "collection",
-                collection,
-                "dense-model",
-                "all-MiniLM-L6-v2",
-                "bm25-avg-len",
-                "60");
-    }
-
     @Test
     void theIngestScriptIndexesDocumentsAndATombstoneRemovesAllTheirChunks() throws Exception {
         String topic = PIPELINE.name("docs");
@@ -240,7 +221,8 @@ class QdrantTableSinkITCase {
                         record(topic, "long", document("long", longText)),
                         record(topic, "short-1", document("short-1", "Time sharing systems")),
                         record(topic, "short-2", document("short-2", "Compilers for ALGOL"))));
-        TableResult job = IngestScript.run(sql, variables(topic, collection));
+        TableResult job =
+                IngestScript.run(sql, IngestScript.variables(PIPELINE, topic, collection));
         JobClient client = job.getJobClient().orElseThrow();
         try {
             Poll.until(

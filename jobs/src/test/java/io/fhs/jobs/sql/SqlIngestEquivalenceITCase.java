@@ -61,7 +61,7 @@ class SqlIngestEquivalenceITCase {
         env.setParallelism(2);
         StreamTableEnvironment sql = StreamTableEnvironment.create(env);
         JobClient script =
-                IngestScript.run(sql, QdrantTableSinkITCase.variables(topic, sqlCollection))
+                IngestScript.run(sql, IngestScript.variables(PIPELINE, topic, sqlCollection))
                         .getJobClient()
                         .orElseThrow();
         try {
