@@ -5,6 +5,7 @@ import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.text.Chunk;
 import io.fhs.operators.text.Chunker;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.annotation.DataTypeHint;
@@ -17,14 +18,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code FHS_CHUNKS(text, model [, overlap_tokens])}: the chunks the ingest job would cut {@code
  * text} into for the dense {@code model} ({@link Chunker#forDocuments}, overlap 32 word pieces by
- * default as {@code chunk.overlap-tokens}), one row each. Register it with {@code CREATE FUNCTION
- * FHS_CHUNKS AS 'io.fhs.jobs.sql.ChunksFunction'}. A NULL or token-less text yields no rows.
+ * default as {@code chunk.overlap-tokens}), one row each, with the document's chunk count (the
+ * ingest job's {@code chunk_count} payload). Register it with {@code CREATE FUNCTION FHS_CHUNKS AS
+ * 'io.fhs.jobs.sql.ChunksFunction'}. A NULL or token-less text yields no rows.
  */
 @PublicEvolving
 @FunctionHint(
         output =
                 @DataTypeHint(
-                        "ROW<chunk INT, start_offset INT, end_offset INT, chunk_text STRING>"))
+                        "ROW<chunk INT, start_offset INT, end_offset INT, chunk_text STRING,"
+                                + " chunk_count INT>"))
 public final class ChunksFunction extends TableFunction<Row> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ChunksFunction.class);
@@ -40,8 +43,9 @@ public final class ChunksFunction extends TableFunction<Row> {
         if (text == null) {
             return;
         }
-        for (Chunk c : chunker(model, overlapTokens).chunk(text)) {
-            collect(Row.of(c.index(), c.start(), c.end(), c.text()));
+        List<Chunk> chunks = chunker(model, overlapTokens).chunk(text);
+        for (Chunk c : chunks) {
+            collect(Row.of(c.index(), c.start(), c.end(), c.text(), chunks.size()));
         }
     }
 

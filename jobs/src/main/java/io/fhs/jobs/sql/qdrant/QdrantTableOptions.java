@@ -1,6 +1,8 @@
 package io.fhs.jobs.sql.qdrant;
 
+import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,8 +47,117 @@ public final class QdrantTableOptions {
     /** Connection and collection: both roles. */
     static final List<ConfigOption<?>> COMMON = List.of(URL, CA_FILE, API_KEY_FILE);
 
+    /** How a sink table treats its changelog ({@link #SINK_CHANGELOG}). */
+    public enum SinkChangelog {
+        /** Inserts and updates upsert points; deletes remove the document's points. */
+        UPSERT,
+        /**
+         * Only deletes act (they remove the document's points); inserts and updates are ignored.
+         */
+        DELETES_ONLY
+    }
+
+    public static final ConfigOption<String> SINK_DENSE_COLUMN =
+            ConfigOptions.key("sink.dense-column")
+                    .stringType()
+                    .defaultValue("dense")
+                    .withDescription(
+                            "The ARRAY<FLOAT> column written as the dense vector (named vector"
+                                    + " 'dense', as the ingest job writes it).");
+    public static final ConfigOption<String> SINK_SPARSE_COLUMN =
+            ConfigOptions.key("sink.sparse-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The MAP<INT, FLOAT> column written as the sparse vector (named"
+                                    + " vector 'sparse'); a NULL value writes no sparse vector."
+                                    + " Default: no sparse vector.");
+    public static final ConfigOption<String> SINK_CHUNK_COLUMN =
+            ConfigOptions.key("sink.chunk-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The INT primary key column holding the chunk number; the point id is"
+                                    + " PointIds.of(doc id, chunk). Default: chunk 0, one point per"
+                                    + " document.");
+    public static final ConfigOption<SinkChangelog> SINK_CHANGELOG =
+            ConfigOptions.key("sink.changelog")
+                    .enumType(SinkChangelog.class)
+                    .defaultValue(SinkChangelog.UPSERT)
+                    .withDescription(
+                            "UPSERT: inserts and updates upsert points, deletes remove all points"
+                                    + " of the row's document. DELETES_ONLY: only deletes act, for"
+                                    + " a statement that carries the deletions of a changelog"
+                                    + " whose upserts another statement writes.");
+    public static final ConfigOption<String> SINK_DENSE_MODEL =
+            ConfigOptions.key("sink.dense-model")
+                    .stringType()
+                    .defaultValue(ModelOptions.DENSE.defaultValue())
+                    .withDescription(
+                            "The dense model the vectors come from: its dimension and similarity"
+                                    + " make the collection (as the ingest job's model.dense).");
+    public static final ConfigOption<String> SINK_SPARSE_MODEL =
+            ConfigOptions.key("sink.sparse-model")
+                    .stringType()
+                    .defaultValue(ModelOptions.SPARSE.defaultValue())
+                    .withDescription(
+                            "The sparse model of sink.sparse-column (bm25 gives the collection's"
+                                    + " sparse vector Qdrant's IDF modifier, as the ingest job's"
+                                    + " model.sparse).");
+
+    /**
+     * The collection layout and write options of {@link QdrantOptions} under their keys without
+     * {@code qdrant.}; the sink passes their values to those options, which check and parse them.
+     */
+    static final List<ConfigOption<?>> LAYOUT =
+            List.of(
+                    unprefixed(QdrantOptions.SERVER_QUANTIZATION),
+                    unprefixed(QdrantOptions.SERVER_QUANTIZATION_ALWAYS_RAM),
+                    unprefixed(QdrantOptions.ON_DISK),
+                    unprefixed(QdrantOptions.HNSW_M),
+                    unprefixed(QdrantOptions.HNSW_EF_CONSTRUCT),
+                    unprefixed(QdrantOptions.PAYLOAD_INDEXES),
+                    unprefixed(QdrantOptions.SHARDS),
+                    unprefixed(QdrantOptions.REPLICATION_FACTOR),
+                    unprefixed(QdrantOptions.WRITE_CONSISTENCY_FACTOR),
+                    unprefixed(QdrantOptions.WRITE_MAX_RETRY_TIME));
+
     /** The sink's own options. */
-    static final List<ConfigOption<?>> SINK = List.of();
+    static final List<ConfigOption<?>> SINK =
+            concat(
+                    List.of(
+                            SINK_DENSE_COLUMN,
+                            SINK_SPARSE_COLUMN,
+                            SINK_CHUNK_COLUMN,
+                            SINK_CHANGELOG,
+                            SINK_DENSE_MODEL,
+                            SINK_SPARSE_MODEL),
+                    LAYOUT);
+
+    /** The {@code qdrant.*} key a table option without the prefix stands for. */
+    static String prefixed(String tableKey) {
+        return QDRANT_PREFIX + tableKey;
+    }
+
+    private static final String QDRANT_PREFIX = "qdrant.";
+
+    private static ConfigOption<String> unprefixed(ConfigOption<?> jobOption) {
+        return ConfigOptions.key(jobOption.key().substring(QDRANT_PREFIX.length()))
+                .stringType()
+                .noDefaultValue()
+                .withDescription(
+                        jobOption.description().toString()
+                                + " Default: "
+                                + jobOption.defaultValue()
+                                + ".");
+    }
+
+    private static List<ConfigOption<?>> concat(
+            List<ConfigOption<?>> first, List<ConfigOption<?>> second) {
+        List<ConfigOption<?>> all = new ArrayList<>(first);
+        all.addAll(second);
+        return List.copyOf(all);
+    }
 
     /** The vector search source's own options. */
     static final List<ConfigOption<?>> SEARCH = List.of();
