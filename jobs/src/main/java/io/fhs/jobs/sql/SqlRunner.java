@@ -73,7 +73,7 @@ public final class SqlRunner {
     }
 
     /** A file, else a classpath resource of that name. */
-    static String read(String script) throws IOException {
+    public static String read(String script) throws IOException {
         Path file = Path.of(script);
         if (Files.isRegularFile(file)) {
             return Files.readString(file, StandardCharsets.UTF_8);

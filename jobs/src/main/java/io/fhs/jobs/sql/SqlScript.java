@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
  * A SQL script as the SQL client takes it: statements separated by {@code ;}, with {@code ${key}}
@@ -70,6 +72,39 @@ public final class SqlScript {
             return Optional.ofNullable(query);
         }
         return Optional.of(insertAll(env, inserts));
+    }
+
+    /**
+     * Runs a script's DDL and other statements and adds its INSERT statements to {@code env}'s
+     * DataStream environment, for a caller that runs that environment's graph itself (bin/fhs sql
+     * on its watched MiniCluster); returns whether the script had INSERT statements.
+     *
+     * @throws SqlScriptException for a statement Flink rejects or a query in the script
+     */
+    public static boolean attach(
+            StreamTableEnvironment env, String script, Map<String, String> vars) {
+        StreamStatementSet set = env.createStatementSet();
+        boolean any = false;
+        for (Statement statement : new Splitter(script, vars).split()) {
+            String keyword = leadingWords(statement.sql());
+            if (keyword.startsWith("INSERT")) {
+                try {
+                    set.addInsertSql(statement.sql());
+                } catch (RuntimeException e) {
+                    throw new SqlScriptException(statement + " failed", e);
+                }
+                any = true;
+            } else if (isQuery(keyword)) {
+                throw new SqlScriptException(
+                        statement + " is a query; a script run here writes with INSERT");
+            } else if (!keyword.equals("BEGIN STATEMENT SET") && !keyword.equals("END")) {
+                run(env, statement);
+            }
+        }
+        if (any) {
+            set.attachAsDataStream();
+        }
+        return any;
     }
 
     private static TableResult run(TableEnvironment env, Statement statement) {
