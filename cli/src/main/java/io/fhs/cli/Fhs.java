@@ -33,6 +33,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ServeCommand.class,
             ModelsCommand.class,
             BenchCommand.class,
+            SqlCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Fhs implements Runnable {

@@ -1,0 +1,2 @@
+-- runner-test: a resource SqlRunnerTest reads
+SHOW TABLES;
