@@ -121,8 +121,9 @@ SELECT * FROM ML_PREDICT(TABLE chunks, MODEL dense_encoder, DESCRIPTOR(encode_te
 CREATE TEMPORARY VIEW encoded_chunks AS
 SELECT * FROM ML_PREDICT(TABLE dense_chunks, MODEL bm25_encoder, DESCRIPTOR(sparse_text));
 
-EXECUTE STATEMENT SET
-BEGIN
+-- One job for both INSERTs (bin/fhs sql and the SQL runner make one statement set of every
+-- INSERT anyway; the SQL client needs the block).
+BEGIN STATEMENT SET;
 INSERT INTO points
 SELECT doc_id, chunk, embedding, CASE WHEN chunk = 0 THEN terms END, title, text,
        start_offset, end_offset, chunk_count, version
