@@ -66,6 +66,19 @@ public final class HybridQueryFunction extends ScalarFunction {
     }
 
     /**
+     * Whether {@code vector} is in the packed layout with a dense part. An embedding is not: its
+     * first value would have to be a whole number of at least 1, which a unit vector's is only when
+     * it is a basis vector.
+     */
+    public static boolean isPacked(float[] vector) {
+        if (vector.length == 0 || vector[0] < 1 || vector[0] != Math.rint(vector[0])) {
+            return false;
+        }
+        int rest = vector.length - 1 - (int) vector[0];
+        return rest >= 0 && rest % 3 == 0;
+    }
+
+    /**
      * The vectors {@link #pack} packed.
      *
      * @throws IllegalArgumentException when {@code packed} is not in that layout (a plain

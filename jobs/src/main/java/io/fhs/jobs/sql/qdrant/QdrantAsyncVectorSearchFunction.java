@@ -2,6 +2,7 @@ package io.fhs.jobs.sql.qdrant;
 
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.AsyncVectorSearchFunction;
 import org.apache.flink.table.functions.FunctionContext;
@@ -11,7 +12,8 @@ import org.apache.flink.table.functions.FunctionContext;
  * search. The planner's {@code timeout} bounds the wait from outside; {@code search.deadline}
  * bounds each search's retries from inside.
  */
-final class QdrantAsyncVectorSearchFunction extends AsyncVectorSearchFunction {
+@Internal
+public final class QdrantAsyncVectorSearchFunction extends AsyncVectorSearchFunction {
     private static final long serialVersionUID = 1L;
 
     private final QdrantSearchCall call;

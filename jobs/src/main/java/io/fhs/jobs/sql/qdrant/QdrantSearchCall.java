@@ -11,7 +11,6 @@ import io.fhs.jobs.query.QuerySettings;
 import io.fhs.jobs.query.QueryWork;
 import io.fhs.jobs.query.SearchStage;
 import io.fhs.jobs.sql.HybridQueryFunction;
-import io.fhs.operators.sparse.SparseVector;
 import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -83,12 +82,12 @@ final class QdrantSearchCall implements Serializable {
     private QueryWork encoded(int topK, float[] vector) {
         SearchRequest.Mode mode = settings.mode();
         Query q = new Query("sql", null, topK, filter, mode, false, System.currentTimeMillis());
-        if (mode == SearchRequest.Mode.DENSE) {
+        if (mode == SearchRequest.Mode.DENSE && !HybridQueryFunction.isPacked(vector)) {
             return QueryWork.of(q).encoded(vector, null, 0);
         }
+        // One query script serves every mode: a dense search reads the packed query's dense part.
         HybridQueryFunction.Packed packed = HybridQueryFunction.unpack(vector);
-        SparseVector sparse = packed.sparse();
-        return QueryWork.of(q).encoded(packed.dense(), sparse, 0);
+        return QueryWork.of(q).encoded(packed.dense(), packed.sparse(), 0);
     }
 
     private Collection<RowData> rows(QueryWork searched) {

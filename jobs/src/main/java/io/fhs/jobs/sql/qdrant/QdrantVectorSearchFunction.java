@@ -2,6 +2,7 @@ package io.fhs.jobs.sql.qdrant;
 
 import java.util.Collection;
 import java.util.concurrent.CompletionException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.VectorSearchFunction;
@@ -11,7 +12,8 @@ import org.apache.flink.table.functions.VectorSearchFunction;
  * search, waited for. The wait is bounded: the search completes by {@code search.deadline}, with
  * hits or an error.
  */
-final class QdrantVectorSearchFunction extends VectorSearchFunction {
+@Internal
+public final class QdrantVectorSearchFunction extends VectorSearchFunction {
     private static final long serialVersionUID = 1L;
 
     private final QdrantSearchCall call;
