@@ -136,7 +136,10 @@ class QdrantVectorSearchITCase {
     @Test
     void tableOptionsSetTheSearch() throws Exception {
         CacmSql.table(
-                sql, "hybrid_docs", ingest, , 'search.mode' = 'hybrid', 'search.rrf-k' = '2',"
+                sql,
+                "hybrid_docs",
+                ingest,
+                ", 'search.mode' = 'hybrid', 'search.rrf-k' = '2',"
                         + " 'search.client-fusion' = 'true'");
         Map<String, List<Row>> got =
                 CacmSql.byQuery(sql, CacmSql.search("hybrid_docs", "hybrid", 10, ""));
