@@ -85,7 +85,7 @@ public final class IngestHarness {
         return out;
     }
 
-    static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+    public static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(
                 topic,
                 0,
