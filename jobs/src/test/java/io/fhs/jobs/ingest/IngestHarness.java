@@ -24,12 +24,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Runs the ingest graph over a bounded read of a real topic, as the tests need. */
-final class IngestHarness {
+public final class IngestHarness {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private IngestHarness() {}
 
-    static Configuration conf(
+    public static Configuration conf(
             String topic, String collection, QdrantConnection qdrant, KafkaCluster kafka) {
         Configuration c = new Configuration();
         c.set(IngestOptions.TOPIC, topic);
@@ -41,7 +41,7 @@ final class IngestHarness {
         return c;
     }
 
-    static void produce(
+    public static void produce(
             KafkaCluster kafka, String topic, List<ProducerRecord<byte[], byte[]>> records)
             throws Exception {
         Properties p = kafka.clientProperties();
@@ -74,7 +74,8 @@ final class IngestHarness {
     }
 
     /** The documents as JSON records {@code {"id", "text"}} keyed by their id. */
-    static List<ProducerRecord<byte[], byte[]>> documents(String topic, List<TextRecord> docs) {
+    public static List<ProducerRecord<byte[], byte[]>> documents(
+            String topic, List<TextRecord> docs) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         for (TextRecord d : docs) {
             String value =
@@ -84,7 +85,7 @@ final class IngestHarness {
         return out;
     }
 
-    static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+    public static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(
                 topic,
                 0,
@@ -93,7 +94,7 @@ final class IngestHarness {
     }
 
     /** Runs the job until it has read everything now in the topic. */
-    static void runBounded(Configuration conf, QdrantConnection qdrant, int parallelism)
+    public static void runBounded(Configuration conf, QdrantConnection qdrant, int parallelism)
             throws Exception {
         runBounded(conf, parallelism, StreamExecutionEnvironment.getExecutionEnvironment(), s -> s);
     }
