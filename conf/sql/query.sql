@@ -89,22 +89,9 @@ SELECT query_id, query, FHS_HYBRID_QUERY(embedding, terms) AS packed
 FROM ML_PREDICT(TABLE dense_queries, MODEL sparse_encoder, DESCRIPTOR(query));
 
 -- Flink 2.2 plans VECTOR_SEARCH in this form only: SELECT * over the query table and the
--- LATERAL call, no aliases; columns are chosen around it.
-CREATE TEMPORARY VIEW hits AS
-SELECT
-    query_id,
-    query,
-    doc_id,
-    chunk,
-    score,
-    -- The cross-encoder reads the title too, as the query job's reranker does.
-    CASE WHEN title IS NULL OR TRIM(title) = '' THEN COALESCE(text, '')
-         ELSE title || ' ' || COALESCE(text, '') END AS doc
-FROM (
-    SELECT * FROM encoded,
-        LATERAL TABLE(VECTOR_SEARCH(TABLE docs, DESCRIPTOR(vector), encoded.packed,
-            ${query.rerank-top-n})));
-
+-- LATERAL call, no aliases; columns are chosen around it. And not inside a view: the view's
+-- expanded text names the LATERAL call by an alias it never declares (Table 'EXPR$1' not found),
+-- so the hits are a subquery of the reranking ML_PREDICT.
 INSERT INTO results
 SELECT
     query_id,
@@ -114,4 +101,19 @@ SELECT
         'chunk' VALUE chunk,
         'score' VALUE score,
         'rerank_score' VALUE rerank_score)
-FROM ML_PREDICT(TABLE hits, MODEL reranker, DESCRIPTOR(query, doc));
+FROM ML_PREDICT(
+    (SELECT
+        query_id,
+        query,
+        doc_id,
+        chunk,
+        score,
+        -- The cross-encoder reads the title too, as the query job's reranker does.
+        CASE WHEN title IS NULL OR TRIM(title) = '' THEN COALESCE(text, '')
+             ELSE title || ' ' || COALESCE(text, '') END AS doc
+    FROM (
+        SELECT * FROM encoded,
+            LATERAL TABLE(VECTOR_SEARCH(TABLE docs, DESCRIPTOR(vector), packed,
+                ${query.rerank-top-n})))),
+    MODEL reranker,
+    DESCRIPTOR(query, doc));

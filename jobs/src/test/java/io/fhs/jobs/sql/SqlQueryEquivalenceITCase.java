@@ -31,8 +31,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -194,8 +192,7 @@ class SqlQueryEquivalenceITCase {
 
     /**
      * Runs conf/sql/query.sql with {@code conf}'s keys for its ${key}s, bounded by the topic's
-     * current end. A minimal local split (statements end with ';' at a line's end, whole-line
-     * comments dropped) stands in for io.fhs.jobs.sql.SqlScript until that lands.
+     * current end, through {@link SqlScript} as {@code bin/fhs sql} runs it.
      */
     static void runScript(Configuration conf) throws Exception {
         Map<String, String> values = new HashMap<>(conf.toMap());
@@ -206,35 +203,8 @@ class SqlQueryEquivalenceITCase {
         values.putIfAbsent(ModelOptions.DENSE.key(), ModelOptions.DENSE.defaultValue());
         values.putIfAbsent(ModelOptions.SPARSE.key(), ModelOptions.SPARSE.defaultValue());
         String script = Files.readString(TestData.conf("sql/query.sql"));
-        StringBuilder statement = new StringBuilder();
-        StreamTableEnvironment sql = sql();
-        for (String line : script.split("\n")) {
-            if (line.trim().startsWith("--")) {
-                continue;
-            }
-            statement.append(line).append('\n');
-            if (line.trim().endsWith(";")) {
-                String s = substitute(statement.toString().trim(), values);
-                statement.setLength(0);
-                s = s.substring(0, s.length() - 1);
-                if (s.startsWith("INSERT")) {
-                    sql.executeSql(s).await();
-                } else {
-                    sql.executeSql(s);
-                }
-            }
-        }
-    }
-
-    static String substitute(String statement, Map<String, String> values) {
-        Matcher m = Pattern.compile("\\$\\{([^}]+)}").matcher(statement);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = values.get(m.group(1));
-            assertThat(v).as("a value for ${%s}", m.group(1)).isNotNull();
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return out.toString();
+        SqlScript.execute(sql(), script, values)
+                .orElseThrow(() -> new AssertionError("the query script has no INSERT"))
+                .await();
     }
 }
