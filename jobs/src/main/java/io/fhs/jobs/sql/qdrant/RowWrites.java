@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.connectors.qdrant.QdrantWrite;
 import io.fhs.jobs.sql.qdrant.QdrantTableOptions.SinkChangelog;
+import io.fhs.operators.sparse.SparseVector;
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
@@ -54,9 +54,12 @@ final class RowWrites implements Serializable {
         float[] values = null;
         if (layout.sparse() >= 0 && !row.isNullAt(layout.sparse())) {
             MapData map = row.getMap(layout.sparse());
-            indices = map.keyArray().toIntArray();
-            values = map.valueArray().toFloatArray();
-            sortByIndex(indices, values);
+            // A map's order is arbitrary, a sparse vector's is ascending by index.
+            SparseVector sparse =
+                    SparseVector.fromUnsorted(
+                            map.keyArray().toIntArray(), map.valueArray().toFloatArray());
+            indices = sparse.indices();
+            values = sparse.values();
         }
         QdrantWrite upsert = QdrantWrite.upsert(docId, chunk, dense, indices, values, payload(row));
         int count = chunkCount(row);
@@ -116,22 +119,5 @@ final class RowWrites implements Serializable {
                 }
             }
         }
-    }
-
-    /** Sparse vectors by ascending index: a map's order is arbitrary, a vector's is not. */
-    private static void sortByIndex(int[] indices, float[] values) {
-        Integer[] order = new Integer[indices.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Integer.compare(indices[a], indices[b]));
-        int[] sortedIndices = new int[indices.length];
-        float[] sortedValues = new float[values.length];
-        for (int i = 0; i < order.length; i++) {
-            sortedIndices[i] = indices[order[i]];
-            sortedValues[i] = values[order[i]];
-        }
-        System.arraycopy(sortedIndices, 0, indices, 0, indices.length);
-        System.arraycopy(sortedValues, 0, values, 0, values.length);
     }
 }
