@@ -4,6 +4,7 @@ import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * The {@code WITH} options of a {@code 'connector' = 'qdrant'} table. The connection and collection
@@ -239,5 +241,19 @@ public final class QdrantTableOptions {
         all.addAll(SINK);
         all.addAll(SEARCH);
         return all;
+    }
+
+    /**
+     * The connection and collection options of {@code table} under the DataStream jobs' keys
+     * ({@code qdrant.url}, ...), those set only: what the sink and the source both start from.
+     */
+    static Map<String, String> connectionKeys(ReadableConfig table) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put(QdrantOptions.URL.key(), table.get(URL));
+        keys.put(QdrantOptions.COLLECTION.key(), table.get(COLLECTION));
+        table.getOptional(CA_FILE).ifPresent(v -> keys.put(QdrantOptions.CA_FILE.key(), v));
+        table.getOptional(API_KEY_FILE)
+                .ifPresent(v -> keys.put(QdrantOptions.API_KEY_FILE.key(), v));
+        return keys;
     }
 }

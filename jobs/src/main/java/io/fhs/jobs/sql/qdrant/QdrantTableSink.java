@@ -70,13 +70,7 @@ final class QdrantTableSink implements DynamicTableSink {
 
     /** The table's options under the DataStream jobs' keys, so their checks and wiring apply. */
     static Configuration jobConfiguration(ReadableConfig options, boolean sparse) {
-        Configuration conf = new Configuration();
-        conf.set(QdrantOptions.URL, options.get(QdrantTableOptions.URL));
-        conf.set(QdrantOptions.COLLECTION, options.get(QdrantTableOptions.COLLECTION));
-        options.getOptional(QdrantTableOptions.CA_FILE)
-                .ifPresent(v -> conf.set(QdrantOptions.CA_FILE, v));
-        options.getOptional(QdrantTableOptions.API_KEY_FILE)
-                .ifPresent(v -> conf.set(QdrantOptions.API_KEY_FILE, v));
+        Configuration conf = Configuration.fromMap(QdrantTableOptions.connectionKeys(options));
         for (ConfigOption<?> o : QdrantTableOptions.LAYOUT) {
             @SuppressWarnings("unchecked")
             ConfigOption<String> s = (ConfigOption<String>) o;

@@ -1,7 +1,6 @@
 package io.fhs.jobs.sql.qdrant;
 
 import io.fhs.connectors.qdrant.SearchRequest;
-import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QuerySettings;
 import io.fhs.operators.quantize.VectorQuantization;
@@ -66,11 +65,7 @@ final class QdrantVectorSearchSource implements VectorSearchTableSource {
         helper.validate();
         ReadableConfig table = helper.getOptions();
         String name = context.getObjectIdentifier().asSummaryString();
-        Map<String, String> options = new HashMap<>();
-        put(options, QdrantOptions.URL, table.get(QdrantTableOptions.URL));
-        put(options, QdrantOptions.COLLECTION, table.get(QdrantTableOptions.COLLECTION));
-        put(options, QdrantOptions.CA_FILE, table.get(QdrantTableOptions.CA_FILE));
-        put(options, QdrantOptions.API_KEY_FILE, table.get(QdrantTableOptions.API_KEY_FILE));
+        Map<String, String> options = new HashMap<>(QdrantTableOptions.connectionKeys(table));
         // The query column is a dense embedding: dense, unless the table asks for more.
         options.put(QueryOptions.MODE.key(), SearchRequest.Mode.DENSE.name());
         for (ConfigOption<?> o : QdrantTableOptions.SEARCH) {
@@ -87,12 +82,6 @@ final class QdrantVectorSearchSource implements VectorSearchTableSource {
                 new QdrantVectorSearchSource(name, options, filter, layout);
         source.check(options, "");
         return source;
-    }
-
-    private static void put(Map<String, String> options, ConfigOption<String> o, String value) {
-        if (value != null) {
-            options.put(o.key(), value);
-        }
     }
 
     /** Parses and checks {@code options} as the query job would, naming the table and key. */
