@@ -78,8 +78,13 @@ public final class DenseEncoder implements AutoCloseable {
         return open(ModelLocator.resolve(model), EncoderOptions.defaults());
     }
 
-    /** Encodes texts; the i-th vector belongs to the i-th text. */
+    /** Encodes texts; the i-th vector belongs to the i-th text. A repeated text is run once. */
     public float[][] encode(List<String> texts, Role role) {
+        DistinctTexts distinct = DistinctTexts.of(texts);
+        return distinct.expand(encodeDistinct(distinct.texts(), role));
+    }
+
+    private float[][] encodeDistinct(List<String> texts, Role role) {
         float[][] out = new float[texts.size()][];
         if (texts.isEmpty()) {
             return out;

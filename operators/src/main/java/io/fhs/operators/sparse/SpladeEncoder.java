@@ -1,5 +1,6 @@
 package io.fhs.operators.sparse;
 
+import io.fhs.operators.inference.DistinctTexts;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.InferenceException;
 import io.fhs.operators.inference.OnnxModel;
@@ -71,11 +72,13 @@ public final class SpladeEncoder implements SparseEncoder {
 
     @Override
     public List<SparseVector> encode(List<String> texts, Role role) {
-        SparseVector[] out = new SparseVector[texts.size()];
+        // A repeated text is run once.
+        DistinctTexts distinct = DistinctTexts.of(texts);
+        SparseVector[] out = new SparseVector[distinct.texts().size()];
         model.run(
-                () -> batcher.batches(texts, config.prompts().forRole(role)),
+                () -> batcher.batches(distinct.texts(), config.prompts().forRole(role)),
                 (batch, output) -> translate(batch, output, out));
-        return List.of(out);
+        return distinct.expand(List.of(out));
     }
 
     /** {@code log1p(relu(logits))} pooled over each row's real tokens, sparsified. */

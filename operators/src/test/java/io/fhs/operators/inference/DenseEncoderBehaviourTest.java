@@ -58,6 +58,21 @@ class DenseEncoderBehaviourTest {
     }
 
     @Test
+    void aTextRepeatedInABatchGetsTheVectorItGetsAloneAndACopyOfItsOwn() {
+        String footer = "Copyright the market school; all rights reserved.";
+        List<String> batch = List.of(footer, words(30, 7), footer, words(5, 8), footer);
+        float[][] vectors = minilm.encode(batch, Role.DOCUMENT);
+        float[] alone = minilm.encode(footer, Role.DOCUMENT);
+        for (int i : new int[] {0, 2, 4}) {
+            assertThat(maxAbsDiff(vectors[i], alone)).as("row %d", i).isLessThan(1e-6);
+        }
+        assertThat(maxAbsDiff(vectors[1], minilm.encode(batch.get(1), Role.DOCUMENT)))
+                .isLessThan(1e-6);
+        vectors[0][0] += 1;
+        assertThat(vectors[2][0]).isNotEqualTo(vectors[0][0]);
+    }
+
+    @Test
     void wordsOfTheTestTextsAreSingleWordPieces() {
         for (String w : WORDS) {
             assertThat(minilm.tokenizer().countTokens(w)).as(w).isEqualTo(3);
