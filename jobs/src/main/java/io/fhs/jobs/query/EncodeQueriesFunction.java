@@ -4,6 +4,7 @@ import io.fhs.operators.flink.BatchingAsyncFunction;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,11 @@ public final class EncodeQueriesFunction extends BatchingAsyncFunction<QueryWork
     @Override
     protected Function<List<QueryWork>, List<QueryWork>> openBatchFunction() {
         stage = EncodeStage.open(settings);
+        QueryEmbeddingCache cache = stage.cache();
+        var metrics = getRuntimeContext().getMetricGroup();
+        metrics.gauge("queryCacheHits", (Gauge<Long>) cache::hits);
+        metrics.gauge("queryCacheMisses", (Gauge<Long>) cache::misses);
+        metrics.gauge("queryCacheHitRate", (Gauge<Double>) cache::hitRate);
         return stage::encode;
     }
 

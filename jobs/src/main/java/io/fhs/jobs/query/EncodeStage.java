@@ -10,7 +10,11 @@ import io.fhs.operators.sparse.SparseEncoder;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.fhs.operators.sparse.SparseVector;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +31,13 @@ public final class EncodeStage implements AutoCloseable {
     private final QuerySettings settings;
     private final DenseEncoder dense;
     private final SparseEncoder sparse;
+    private final QueryEmbeddingCache cache;
 
     private EncodeStage(QuerySettings settings, DenseEncoder dense, SparseEncoder sparse) {
         this.settings = settings;
         this.dense = dense;
         this.sparse = sparse;
+        this.cache = new QueryEmbeddingCache(settings.cacheSize());
     }
 
     /** Loads the dense model and, unless {@code model.sparse} is none, the sparse one. */
@@ -80,31 +86,47 @@ public final class EncodeStage implements AutoCloseable {
 
     private List<QueryWork> encodeOrThrow(List<QueryWork> batch) {
         long start = System.nanoTime();
-        List<String> texts = new ArrayList<>();
-        List<String> sparseTexts = new ArrayList<>();
-        for (QueryWork w : batch) {
-            if (!w.failed()) {
-                texts.add(w.query().text());
-                if (needsSparse(w) && sparse != null) {
-                    sparseTexts.add(w.query().text());
-                }
+        QueryEmbeddingCache.Entry[] cached = new QueryEmbeddingCache.Entry[batch.size()];
+        // Distinct texts only: a query repeated within the batch is encoded once.
+        Set<String> texts = new LinkedHashSet<>();
+        Set<String> sparseTexts = new LinkedHashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            QueryWork w = batch.get(i);
+            if (w.failed()) {
+                continue;
+            }
+            String text = w.query().text();
+            boolean wantsSparse = needsSparse(w) && sparse != null;
+            cached[i] = cache.lookup(text, wantsSparse);
+            if (cached[i] != null) {
+                continue;
+            }
+            texts.add(text);
+            if (wantsSparse) {
+                sparseTexts.add(text);
             }
         }
-        float[][] vectors = texts.isEmpty() ? new float[0][] : dense.encode(texts, Role.QUERY);
-        List<SparseVector> sparseVectors =
-                sparseTexts.isEmpty() ? List.of() : sparse.encode(sparseTexts, Role.QUERY);
+        Map<String, float[]> vectors = encodeDense(texts);
+        Map<String, SparseVector> sparseVectors = encodeSparse(sparseTexts);
+        for (String text : texts) {
+            cache.put(text, vectors.get(text), sparseVectors.get(text));
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         List<QueryWork> out = new ArrayList<>(batch.size());
-        int next = 0;
-        int nextSparse = 0;
-        for (QueryWork w : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            QueryWork w = batch.get(i);
             if (w.failed()) {
                 out.add(w);
                 continue;
             }
-            float[] d = settings.quantization().query(vectors[next++]);
+            String text = w.query().text();
+            boolean fromCache = cached[i] != null;
+            float[] d =
+                    settings.quantization()
+                            .query(fromCache ? cached[i].dense() : vectors.get(text));
+            SparseVector s = fromCache ? cached[i].sparse() : sparseVectors.get(text);
             if (!needsSparse(w)) {
-                out.add(w.encoded(d, null, ms));
+                out.add(w.encoded(d, null, ms, fromCache));
             } else if (sparse == null) {
                 out.add(
                         w.failing(
@@ -112,14 +134,45 @@ public final class EncodeStage implements AutoCloseable {
                                         + w.query().mode().name().toLowerCase()
                                         + " needs a sparse model, and model.sparse is none"));
             } else {
-                out.add(w.encoded(d, sparseVectors.get(nextSparse++), ms));
+                out.add(w.encoded(d, s, ms, fromCache));
             }
+        }
+        return out;
+    }
+
+    private Map<String, float[]> encodeDense(Set<String> texts) {
+        Map<String, float[]> out = new HashMap<>();
+        if (texts.isEmpty()) {
+            return out;
+        }
+        List<String> list = List.copyOf(texts);
+        float[][] vectors = dense.encode(list, Role.QUERY);
+        for (int i = 0; i < list.size(); i++) {
+            out.put(list.get(i), vectors[i]);
+        }
+        return out;
+    }
+
+    private Map<String, SparseVector> encodeSparse(Set<String> texts) {
+        Map<String, SparseVector> out = new HashMap<>();
+        if (texts.isEmpty()) {
+            return out;
+        }
+        List<String> list = List.copyOf(texts);
+        List<SparseVector> vectors = sparse.encode(list, Role.QUERY);
+        for (int i = 0; i < list.size(); i++) {
+            out.put(list.get(i), vectors.get(i));
         }
         return out;
     }
 
     private static boolean needsSparse(QueryWork w) {
         return w.query().mode() != SearchRequest.Mode.DENSE;
+    }
+
+    /** The query embedding cache, e.g. for its hit rate. */
+    public QueryEmbeddingCache cache() {
+        return cache;
     }
 
     /** The dense encoder, e.g. for its options. */

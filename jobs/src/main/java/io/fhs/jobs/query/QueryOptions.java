@@ -158,6 +158,14 @@ public final class QueryOptions {
                                     + " answers from any one), majority, quorum or all. Higher"
                                     + " reads see acknowledged writes on more replicas, and fail"
                                     + " when fewer replicas are up.");
+    public static final ConfigOption<Integer> CACHE_SIZE =
+            ConfigOptions.key("query.cache-size")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Query texts whose encodings each encoder keeps, most recently used"
+                                    + " first, so a repeated query skips the encoder (about 2 KB"
+                                    + " each for a 384-dimension model); 0 turns the cache off.");
     public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
             ConfigOptions.key("query.checkpoint-interval")
                     .durationType()
@@ -188,6 +196,10 @@ public final class QueryOptions {
         }
         OptionChecks.positiveDuration(c, DEADLINE);
         OptionChecks.notNegative(c, MAX_WAIT);
+        if (c.get(CACHE_SIZE) < 0) {
+            throw new ConfigException(
+                    CACHE_SIZE.key() + " must be >= 0 (0 turns it off), got " + c.get(CACHE_SIZE));
+        }
         OptionChecks.positiveDuration(c, CHECKPOINT_INTERVAL);
         for (ConfigOption<Double> w : List.of(DENSE_WEIGHT, SPARSE_WEIGHT)) {
             if (!(c.get(w) >= 0) || Double.isInfinite(c.get(w))) {

@@ -9,12 +9,24 @@ import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a query yields on the results topic: {@code {"query_id", "hits": [...], "timings_ms": {...},
- * "error"?}}. A query that failed still yields a result, with {@code error} set.
+ * "cached_encoding"?, "error"?}}. A query that failed still yields a result, with {@code error}
+ * set.
+ *
+ * @param encodingCached whether the query's vectors came from the query embedding cache
  */
 @PublicEvolving
-public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timingsMs, String error)
+public record QueryResult(
+        String queryId,
+        List<Hit> hits,
+        Map<String, Long> timingsMs,
+        String error,
+        boolean encodingCached)
         implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    public QueryResult(String queryId, List<Hit> hits, Map<String, Long> timingsMs, String error) {
+        this(queryId, hits, timingsMs, error, false);
+    }
 
     /**
      * One ranked hit (with collapsing, a document at its best chunk).
@@ -89,6 +101,9 @@ public record QueryResult(String queryId, List<Hit> hits, Map<String, Long> timi
         }
         ObjectNode timings = root.putObject("timings_ms");
         timingsMs.forEach(timings::put);
+        if (encodingCached) {
+            root.put("cached_encoding", true);
+        }
         if (error != null) {
             root.put("error", error);
         }

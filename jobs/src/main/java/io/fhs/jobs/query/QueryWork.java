@@ -23,17 +23,29 @@ public record QueryWork(
         long encodeMs,
         long searchMs,
         long rerankMs,
-        long receivedMillis)
+        long receivedMillis,
+        boolean encodingCached)
         implements Serializable {
 
     public static QueryWork of(Query q) {
         return new QueryWork(
-                q, q.queryId(), null, null, null, null, null, 0, 0, 0, q.receivedMillis());
+                q, q.queryId(), null, null, null, null, null, 0, 0, 0, q.receivedMillis(), false);
     }
 
     public static QueryWork invalid(String queryId, String error) {
         return new QueryWork(
-                null, queryId, error, null, null, null, null, 0, 0, 0, System.currentTimeMillis());
+                null,
+                queryId,
+                error,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                System.currentTimeMillis(),
+                false);
     }
 
     public boolean failed() {
@@ -52,10 +64,16 @@ public record QueryWork(
                 encodeMs,
                 searchMs,
                 rerankMs,
-                receivedMillis);
+                receivedMillis,
+                encodingCached);
     }
 
     public QueryWork encoded(float[] d, SparseVector s, long ms) {
+        return encoded(d, s, ms, false);
+    }
+
+    /** The work encoded, its vectors {@code cached} or not. */
+    public QueryWork encoded(float[] d, SparseVector s, long ms, boolean cached) {
         return new QueryWork(
                 query,
                 queryId,
@@ -67,7 +85,8 @@ public record QueryWork(
                 ms,
                 0,
                 0,
-                receivedMillis);
+                receivedMillis,
+                cached);
     }
 
     public QueryWork searched(List<QueryResult.Hit> h, long ms) {
@@ -82,7 +101,8 @@ public record QueryWork(
                 encodeMs,
                 ms,
                 0,
-                receivedMillis);
+                receivedMillis,
+                encodingCached);
     }
 
     public QueryWork reranked(List<QueryResult.Hit> h, long ms) {
@@ -97,7 +117,8 @@ public record QueryWork(
                 encodeMs,
                 searchMs,
                 ms,
-                receivedMillis);
+                receivedMillis,
+                encodingCached);
     }
 
     /** The same work, its search having taken {@code ms}. */
@@ -113,7 +134,8 @@ public record QueryWork(
                 encodeMs,
                 ms,
                 rerankMs,
-                receivedMillis);
+                receivedMillis,
+                encodingCached);
     }
 
     public SparseVector sparse() {
@@ -129,6 +151,7 @@ public record QueryWork(
         timings.put("total", System.currentTimeMillis() - receivedMillis);
         return error != null
                 ? QueryResult.failed(queryId, error, timings)
-                : new QueryResult(queryId, hits == null ? List.of() : hits, timings, null);
+                : new QueryResult(
+                        queryId, hits == null ? List.of() : hits, timings, null, encodingCached);
     }
 }
