@@ -1,6 +1,7 @@
 package io.fhs.cli;
 
 import io.fhs.cli.bench.QueryBenchmark;
+import io.fhs.cli.bench.QueryMix;
 import io.fhs.cli.progress.ProgressLine;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
@@ -11,6 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -49,8 +52,19 @@ final class QueryBenchCommand implements Callable<Integer> {
     @Option(
             names = "--texts",
             paramLabel = "FILE",
-            description = "Query texts (default: CACM queries).")
+            description =
+                    "Query texts, JSON lines (default: the CACM queries, then the first words of"
+                            + " each CACM document).")
     Path texts;
+
+    @Option(
+            names = "--repeat-ratio",
+            defaultValue = "0.3",
+            description =
+                    "Share of queries that repeat an earlier one, popular ones more often (Zipf),"
+                            + " as query logs do; the query cache answers these (default:"
+                            + " ${DEFAULT-VALUE}).")
+    double repeatRatio;
 
     @Mixin ConfigMixin options;
 
@@ -72,33 +86,31 @@ final class QueryBenchCommand implements Callable<Integer> {
         // A fresh topic: queries sent while the job starts must be answered too.
         options.overrides.put(QueryOptions.FROM_EARLIEST.key(), "true");
         Configuration conf = options.query();
-        List<TextRecord> source =
-                JsonLines.read(
-                        texts != null
-                                ? texts
-                                : home.resolve("../shared/data/cacm/queries.jsonl").normalize());
-        List<String> queries = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            queries.add(source.get(i % source.size()).text());
-        }
+        List<String> pool = texts != null ? texts(texts) : cacmTexts(home);
+        boolean rerank = conf.getOptional(ModelOptions.RERANK).isPresent();
+        // One stream for all runs, each taking the next slice: later runs meet the repeats of
+        // earlier ones in the cache, as a long-running job does.
+        Iterator<String> mix = QueryMix.of(pool, 60 + 3 * count, repeatRatio, 42).iterator();
         try (QueryBenchmark bench = new QueryBenchmark(conf)) {
-            run(bench, "warm-up", queries.subList(0, Math.min(40, queries.size())), false);
-            print(out, "hybrid, top 10", run(bench, "hybrid", queries, false), rate);
-            if (conf.getOptional(ModelOptions.RERANK).isPresent()) {
-                run(bench, "warm-up", queries.subList(0, Math.min(20, queries.size())), true);
-                print(
+            run(bench, "warm-up", take(mix, 40), false);
+            report(out, "hybrid, top 10", bench, run(bench, "hybrid", take(mix, count), false));
+            if (rerank) {
+                run(bench, "warm-up", take(mix, 20), true);
+                report(
                         out,
                         "hybrid + rerank top " + conf.get(QueryOptions.RERANK_TOP_N),
-                        run(bench, "hybrid + rerank", queries, true),
-                        rate);
+                        bench,
+                        run(bench, "hybrid + rerank", take(mix, count), true));
             }
+            List<String> burstTexts = take(mix, count);
             ProgressLine burst = progress.line("burst", "queries answered", "queries/s");
-            double seconds = bench.burst(queries, n -> burst.update(n, queries.size()));
+            double seconds = bench.burst(burstTexts, n -> burst.update(n, burstTexts.size()));
             burst.finish();
             out.printf(
                     "burst: %d queries answered in %.1f s = %.0f queries/s sustained; %d error"
                             + " results%n",
-                    queries.size(), seconds, queries.size() / seconds, bench.errors());
+                    burstTexts.size(), seconds, burstTexts.size() / seconds, bench.errors());
+            breakdown(out, bench.breakdown());
         }
         out.printf("reranker: %s%n", conf.getOptional(ModelOptions.RERANK).orElse("none"));
         out.flush();
@@ -111,6 +123,52 @@ final class QueryBenchCommand implements Callable<Integer> {
         long[] ms = bench.run(queries, rate, rerank, n -> line.update(n, queries.size()));
         line.finish();
         return ms;
+    }
+
+    private static List<String> take(Iterator<String> mix, int n) {
+        List<String> out = new ArrayList<>(n);
+        for (int i = 0; i < n && mix.hasNext(); i++) {
+            out.add(mix.next());
+        }
+        return out;
+    }
+
+    private static List<String> texts(Path file) {
+        return JsonLines.read(file).stream().map(TextRecord::text).toList();
+    }
+
+    // Short queries as people type them: the CACM queries, then each document's first words
+    // (its title, which CACM keeps at the start of the text).
+    private static List<String> cacmTexts(Path home) {
+        Path cacm = home.resolve("../shared/data/cacm").normalize();
+        List<String> out = new ArrayList<>(texts(cacm.resolve("queries.jsonl")));
+        for (String doc : texts(cacm.resolve("corpus.jsonl"))) {
+            String[] words = doc.split("\\s+");
+            out.add(String.join(" ", Arrays.asList(words).subList(0, Math.min(8, words.length))));
+        }
+        return out;
+    }
+
+    private void report(PrintWriter out, String what, QueryBenchmark bench, long[] ms) {
+        print(out, what, ms, rate);
+        breakdown(out, bench.breakdown());
+    }
+
+    private static void breakdown(PrintWriter out, QueryBenchmark.Breakdown b) {
+        StringBuilder line = new StringBuilder("  where the time goes, p50 / p99 ms:");
+        for (int i = 0; i < QueryBenchmark.Breakdown.STAGES.size(); i++) {
+            line.append(
+                    String.format(
+                            " %s %d / %d;",
+                            QueryBenchmark.Breakdown.STAGES.get(i),
+                            b.percentile(i, 50),
+                            b.percentile(i, 99)));
+        }
+        out.println(line);
+        out.printf(
+                "  query cache hits: %.0f %% of %d queries%n",
+                100 * b.cacheHitRate(), b.rows().size());
+        out.flush();
     }
 
     private static void print(PrintWriter out, String what, long[] ms, double rate) {

@@ -1,5 +1,6 @@
 package io.fhs.cli.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.query.QueryJob;
@@ -38,6 +39,8 @@ public final class QueryBenchmark implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Map<String, Long> sent = new ConcurrentHashMap<>();
     private final Map<String, Long> latencies = new ConcurrentHashMap<>();
+    private final Map<String, Reported> reported = new ConcurrentHashMap<>();
+    private volatile List<String> lastIds = List.of();
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
@@ -90,9 +93,11 @@ public final class QueryBenchmark implements AutoCloseable {
                         latencies.put(id, now - t);
                     }
                     try {
-                        if (JSON.readTree(r.value()).has("error")) {
+                        JsonNode result = JSON.readTree(r.value());
+                        if (result.has("error")) {
                             errors.add(id);
                         }
+                        reported.put(id, Reported.of(result));
                     } catch (IOException e) {
                         errors.add(id);
                     }
@@ -132,6 +137,7 @@ public final class QueryBenchmark implements AutoCloseable {
             Thread.sleep(20);
             answered.accept(latencies.size() - before);
         }
+        lastIds = ids;
         long[] out =
                 ids.stream().filter(latencies::containsKey).mapToLong(latencies::get).toArray();
         Arrays.sort(out);
@@ -143,6 +149,70 @@ public final class QueryBenchmark implements AutoCloseable {
         long start = System.currentTimeMillis();
         run(queries, 0, false, answered);
         return (System.currentTimeMillis() - start) / 1e3;
+    }
+
+    /**
+     * Where the last run's queries spent their time, from the timings each result reports and the
+     * end-to-end latency measured here.
+     */
+    public Breakdown breakdown() {
+        List<long[]> rows = new ArrayList<>();
+        int cached = 0;
+        for (String id : lastIds) {
+            Reported r = reported.get(id);
+            Long e2e = latencies.get(id);
+            if (r == null || e2e == null) {
+                continue;
+            }
+            cached += r.cached() ? 1 : 0;
+            long inJob = r.encode() + r.search() + r.rerank();
+            rows.add(
+                    new long[] {
+                        r.encode(),
+                        r.search(),
+                        r.rerank(),
+                        Math.max(0, r.total() - inJob),
+                        Math.max(0, e2e - r.total())
+                    });
+        }
+        return new Breakdown(rows, cached);
+    }
+
+    /** What a result said about itself: its stage timings and whether its encoding was cached. */
+    private record Reported(long encode, long search, long rerank, long total, boolean cached) {
+        static Reported of(JsonNode result) {
+            JsonNode t = result.path("timings_ms");
+            return new Reported(
+                    t.path("encode").asLong(),
+                    t.path("search").asLong(),
+                    t.path("rerank").asLong(),
+                    t.path("total").asLong(),
+                    result.path("cached_encoding").asBoolean(false));
+        }
+    }
+
+    /**
+     * Per query: encode (its batch's encoder call), search, rerank, the rest of its time in the job
+     * (parsing, waiting for a batch or a free async slot, collapsing, serializing) and the rest end
+     * to end (Kafka both ways, the result reader's poll).
+     */
+    public record Breakdown(List<long[]> rows, int cached) {
+        public static final List<String> STAGES =
+                List.of("encode", "search", "rerank", "other in job", "kafka + client");
+
+        /** The {@code p}-th percentile of stage {@code stage} (an index into {@link #STAGES}). */
+        public long percentile(int stage, double p) {
+            long[] ms = rows.stream().mapToLong(r -> r[stage]).sorted().toArray();
+            return ms.length == 0 ? 0 : QueryBenchmark.percentile(ms, p);
+        }
+
+        public double mean(int stage) {
+            return rows.stream().mapToLong(r -> r[stage]).average().orElse(0);
+        }
+
+        public double cacheHitRate() {
+            return rows.isEmpty() ? 0 : (double) cached / rows.size();
+        }
     }
 
     /** Queries sent by {@link #run} so far. */
