@@ -3,7 +3,9 @@ package io.fhs.jobs.config;
 import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -11,8 +13,10 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * Builds the configuration of every command and job main from its sources, in one precedence:
- * built-in defaults &lt; config file &lt; environment &lt; command-line {@code -D}. Keys nothing
- * knows fail here, with the nearest known one ({@link KnownOptions}).
+ * built-in defaults &lt; config file &lt; profiles &lt; environment &lt; command-line {@code -D}. A
+ * profile ({@code conf/profiles/fast.yaml}) is a named set of choices laid over whichever file a
+ * deployment uses, so it beats the file. Keys nothing knows fail here, with the nearest known one
+ * ({@link KnownOptions}).
  */
 @PublicEvolving
 public final class ConfigLoader {
@@ -29,15 +33,18 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
-     * Loads from program arguments {@code [--config FILE] [-Dkey=value ...]}, as a cluster's REST
-     * API passes them to a job's main method.
+     * Loads from program arguments {@code [--config FILE] [--profile FILE ...] [-Dkey=value ...]},
+     * as a cluster's REST API passes them to a job's main method.
      */
     public static Configuration load(String[] args) {
         Path config = null;
+        List<Path> profiles = new ArrayList<>();
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 config = Path.of(args[++i]);
+            } else if (args[i].equals("--profile") && i + 1 < args.length) {
+                profiles.add(Path.of(args[++i]));
             } else if (args[i].startsWith("-D") && args[i].contains("=")) {
                 String kv = args[i].substring(2);
                 int eq = kv.indexOf('=');
@@ -46,10 +53,10 @@ public final class ConfigLoader {
                 throw new ConfigException(
                         "Unknown argument '"
                                 + args[i]
-                                + "'; expected --config FILE or -Dkey=value");
+                                + "'; expected --config FILE, --profile FILE or -Dkey=value");
             }
         }
-        return load(config, overrides);
+        return load(config, profiles, overrides, System.getenv());
     }
 
     /** {@code file} (may be null) and the {@code -D} overrides, over this process's environment. */
@@ -60,10 +67,24 @@ public final class ConfigLoader {
     /** As {@link #load(Path, Map)}, with the environment given (tests pass their own). */
     public static Configuration load(
             Path file, Map<String, String> overrides, Map<String, String> environment) {
+        return load(file, List.of(), overrides, environment);
+    }
+
+    /** As {@link #load(Path, Map, Map)}, with {@code profiles} laid over the file in order. */
+    public static Configuration load(
+            Path file,
+            List<Path> profiles,
+            Map<String, String> overrides,
+            Map<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
+        List<Path> files = new ArrayList<>();
         if (file != null) {
-            Map<String, String> fromFile = YamlConfig.read(file);
-            KnownOptions.check(fromFile.keySet(), file.toString());
+            files.add(file);
+        }
+        files.addAll(profiles);
+        for (Path f : files) {
+            Map<String, String> fromFile = YamlConfig.read(f);
+            KnownOptions.check(fromFile.keySet(), f.toString());
             values.putAll(fromFile);
         }
         for (Map.Entry<String, ConfigOption<String>> e : ENVIRONMENT.entrySet()) {

@@ -9,6 +9,7 @@ import io.fhs.jobs.options.QdrantOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
@@ -43,6 +44,33 @@ class ConfigLoaderTest {
                         ConfigLoader.load(f, Map.of("qdrant.url", "http://from-d:6333"), env)
                                 .get(QdrantOptions.URL))
                 .isEqualTo("http://from-d:6333");
+    }
+
+    @Test
+    void profilesBeatTheFileInOrderAndLoseToTheEnvironmentAndD() throws Exception {
+        Path f = file("qdrant.url: http://from-file:6333\nqdrant.collection: docs\n");
+        Path p1 = tmp.resolve("p1.yaml");
+        Files.writeString(p1, "qdrant.url: http://from-p1:6333\nqdrant.collection: p1\n");
+        Path p2 = tmp.resolve("p2.yaml");
+        Files.writeString(p2, "qdrant.collection: p2\n");
+        Configuration c = ConfigLoader.load(f, List.of(p1, p2), Map.of(), NO_ENV);
+        assertThat(c.get(QdrantOptions.URL)).isEqualTo("http://from-p1:6333");
+        assertThat(c.get(QdrantOptions.COLLECTION)).isEqualTo("p2");
+        Map<String, String> env = Map.of("QDRANT_URL", "http://from-env:6333");
+        assertThat(ConfigLoader.load(f, List.of(p1), Map.of(), env).get(QdrantOptions.URL))
+                .isEqualTo("http://from-env:6333");
+        assertThat(
+                        ConfigLoader.load(f, List.of(p1), Map.of("qdrant.collection", "d"), NO_ENV)
+                                .get(QdrantOptions.COLLECTION))
+                .isEqualTo("d");
+        Configuration fromArgs =
+                ConfigLoader.load(
+                        new String[] {"--config", f.toString(), "--profile", p2.toString()});
+        assertThat(fromArgs.get(QdrantOptions.COLLECTION)).isEqualTo("p2");
+        Files.writeString(p2, "qdrant.colection: typo\n");
+        assertThatThrownBy(() -> ConfigLoader.load(f, List.of(p2), Map.of(), NO_ENV))
+                .hasMessageContaining("qdrant.colection")
+                .hasMessageContaining("p2.yaml");
     }
 
     /** The defect this loader fixes: KAFKA_BOOTSTRAP_SERVERS used to beat an explicit -D. */
@@ -139,7 +167,9 @@ class ConfigLoaderTest {
         assertThat(c.get(IngestOptions.TOPIC)).as("split at the first =").isEqualTo("a=b");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"--topic", "x"}))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("Unknown argument '--topic'; expected --config FILE or -Dkey=value");
+                .hasMessage(
+                        "Unknown argument '--topic'; expected --config FILE, --profile FILE or"
+                                + " -Dkey=value");
         assertThatThrownBy(() -> ConfigLoader.load(new String[] {"-Dingest.topik=x"}))
                 .isInstanceOf(UnknownOptionException.class)
                 .hasMessageContaining("'ingest.topic'");
