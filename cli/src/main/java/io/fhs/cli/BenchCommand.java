@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             IngestBenchCommand.class,
             QueryBenchCommand.class,
             FaultsBenchCommand.class,
-            SoakBenchCommand.class
+            SoakBenchCommand.class,
+            StateBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
