@@ -95,6 +95,18 @@ public final class IngestOptions {
                                     + " second writer or a reindex never replaces or deletes a"
                                     + " newer version with an older one, even without this job's"
                                     + " state. Costs a facet count per upsert request.");
+    public static final ConfigOption<Boolean> DELETE_TOMBSTONES =
+            ConfigOptions.key("ingest.delete-tombstones")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "With guarded writes, make a versioned delete leave a tombstone: one"
+                                    + " point without vectors per deleted document (payload"
+                                    + " deleted=true, its version), so an older version arriving"
+                                    + " later from a second writer or a replay stays deleted."
+                                    + " Tombstones match no search and are not counted; they stay"
+                                    + " until purged (Tombstones.purge). Needs"
+                                    + " ingest.guarded-writes.");
     public static final ConfigOption<Integer> MAX_DOCUMENT_BYTES =
             ConfigOptions.key("ingest.max-document-bytes")
                     .intType()
