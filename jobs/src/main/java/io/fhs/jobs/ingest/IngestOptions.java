@@ -226,6 +226,13 @@ public final class IngestOptions {
                     DEAD_LETTER_GUARANTEE.key()
                             + " none could lose letters; use at-least-once or exactly-once");
         }
+        if (c.get(DELETE_TOMBSTONES) && !c.get(GUARDED_WRITES)) {
+            throw new ConfigException(
+                    DELETE_TOMBSTONES.key()
+                            + " true needs "
+                            + GUARDED_WRITES.key()
+                            + " true: only guarded upserts respect a tombstone");
+        }
         OptionChecks.positive(c, CALIBRATION_SAMPLES);
         OptionChecks.positiveDuration(c, CALIBRATION_TIMEOUT);
         OptionChecks.positiveDuration(c, CHECKPOINT_INTERVAL);
