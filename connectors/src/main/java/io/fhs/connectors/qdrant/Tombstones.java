@@ -52,6 +52,14 @@ public final class Tombstones {
                 "counting " + collection, () -> client.countAsync(collection, live(), true));
     }
 
+    /** The number of tombstones, counted exactly. */
+    public static long count(QdrantClient client, String collection) {
+        Common.Filter tombstones = Common.Filter.newBuilder().addMust(isTombstone()).build();
+        return QdrantCalls.call(
+                "counting tombstones of " + collection,
+                () -> client.countAsync(collection, tombstones, true));
+    }
+
     /**
      * Deletes the tombstones of {@code collection} written before {@code before}; returns the
      * number it deleted.
