@@ -59,6 +59,7 @@ record RouterSplade(
 
     /** The static query weights, indexed by token id of the document model's vocabulary. */
     float[] queryWeights(Vocabulary vocabulary) {
+        checkSameTokenizer(vocabulary);
         Optional<String> json =
                 ConfigFile.optional(queryFolder.resolve("config.json"))
                         .flatMap(c -> c.string("path"))
@@ -92,5 +93,44 @@ record RouterSplade(
         }
         // from_json saves max(token id) + 1 weights: the tokens past them weigh nothing.
         return Arrays.copyOf(weights, vocabulary.size());
+    }
+
+    /**
+     * Queries are tokenized with the document model's tokenizer, so the static module's own
+     * tokenizer, when it has one, must map every token to the same id.
+     */
+    private void checkSameTokenizer(Vocabulary documents) {
+        Path file = queryFolder.resolve("tokenizer.json");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Vocabulary queries = Vocabulary.load(file);
+        int size = Math.min(queries.size(), documents.size());
+        for (int id = 0; id < size; id++) {
+            if (!queries.token(id).equals(documents.token(id))) {
+                throw new ModelException(
+                        file
+                                + " maps id "
+                                + id
+                                + " to '"
+                                + queries.token(id)
+                                + "', the document tokenizer "
+                                + transformer.tokenizerFile()
+                                + " to '"
+                                + documents.token(id)
+                                + "': Routers whose routes tokenize differently are not"
+                                + " supported");
+            }
+        }
+        if (queries.size() != documents.size()) {
+            throw new ModelException(
+                    file
+                            + " has "
+                            + queries.size()
+                            + " tokens, the document tokenizer "
+                            + transformer.tokenizerFile()
+                            + " "
+                            + documents.size());
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.fhs.operators.sparse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.operators.TestModels;
 import io.fhs.operators.inference.DenseEncoder;
 import io.fhs.operators.model.ModelException;
@@ -102,6 +104,22 @@ class RouterSpladeTest {
                 .isInstanceOf(ModelException.class)
                 .hasMessageContaining(dir.resolve(ROUTER_CONFIG).toString())
                 .hasMessageContaining("Router");
+    }
+
+    @Test
+    void aQueryTokenizerThatDiffersFromTheDocumentOneIsRejected(@TempDir Path tmp)
+            throws Exception {
+        Path dir = TestModels.copy(TestModels.spladeRouter(), tmp.resolve("tokenizers"));
+        Path tokenizer = dir.resolve("query_0_SparseStaticEmbedding").resolve("tokenizer.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(tokenizer.toFile());
+        ObjectNode vocab = (ObjectNode) root.path("model").path("vocab");
+        vocab.set("streamz", vocab.remove("stream"));
+        json.writeValue(tokenizer.toFile(), root);
+        assertThatThrownBy(() -> SparseEncoders.open(dir.toString()))
+                .isInstanceOf(ModelException.class)
+                .hasMessageContaining(tokenizer.toString())
+                .hasMessageContaining("'streamz'");
     }
 
     @Test
