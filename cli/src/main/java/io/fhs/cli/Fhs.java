@@ -34,6 +34,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ModelsCommand.class,
             BenchCommand.class,
             SqlCommand.class,
+            TombstonesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Fhs implements Runnable {

@@ -3,7 +3,7 @@ package io.fhs.cli;
 import io.fhs.cli.local.LocalJobRun;
 import io.fhs.cli.progress.IngestBacklog;
 import io.fhs.cli.progress.IngestProgress;
-import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.Tombstones;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CollectionLayout;
@@ -109,12 +109,7 @@ final class IngestCommand implements Callable<Integer> {
                         new IngestProgress(
                                 progress.line("ingest", "documents read", "docs/s"), total));
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
-            long points =
-                    QdrantCalls.call(
-                            "counting points",
-                            () ->
-                                    client.countAsync(
-                                            conf.get(QdrantOptions.COLLECTION), null, true));
+            long points = Tombstones.countLive(client, conf.get(QdrantOptions.COLLECTION));
             out.printf(
                     "%s in %.1f s: collection %s holds %d points; restarts: %d%n",
                     run.cancelled() ? "Cancelled" : "Done",

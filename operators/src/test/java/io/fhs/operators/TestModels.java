@@ -25,6 +25,11 @@ public final class TestModels {
         return ModelDirectory.open(root().resolve("tiny-splade"));
     }
 
+    /** tiny-splade saved as a sentence-transformers v5 inference-free SPLADE Router. */
+    public static Path spladeRouter() {
+        return root().resolve("tiny-splade-router").toAbsolutePath();
+    }
+
     public static ModelDirectory crossEncoder() {
         return ModelDirectory.open(root().resolve("tiny-cross-encoder"));
     }
@@ -41,9 +46,14 @@ public final class TestModels {
      * Copies a model directory (symlinking the ONNX graph) so a test can change its configuration.
      */
     public static Path copy(ModelDirectory model, Path target) {
-        try (Stream<Path> files = Files.walk(model.root())) {
+        return copy(model.root(), target);
+    }
+
+    /** Copies a directory tree as {@link #copy(ModelDirectory, Path)} does. */
+    public static Path copy(Path root, Path target) {
+        try (Stream<Path> files = Files.walk(root)) {
             for (Path source : (Iterable<Path>) files::iterator) {
-                Path dest = target.resolve(model.root().relativize(source).toString());
+                Path dest = target.resolve(root.relativize(source).toString());
                 if (Files.isDirectory(source)) {
                     Files.createDirectories(dest);
                 } else if (source.getFileName().toString().endsWith(".onnx")) {

@@ -2,7 +2,7 @@ package io.fhs.cli.bench;
 
 import io.fhs.cli.local.LocalJobRun;
 import io.fhs.cli.progress.IngestBacklog;
-import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.Tombstones;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
@@ -178,7 +178,7 @@ public final class SoakRun implements AutoCloseable {
     }
 
     private long points() {
-        return QdrantCalls.call("counting points", () -> client.countAsync(collection, null, true));
+        return Tombstones.countLive(client, collection);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.fhs.connectors.kafka.KafkaRecord;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.connectors.qdrant.Tombstones;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CalibrationSample;
 import io.fhs.jobs.ingest.CollectionLayout;
@@ -128,7 +129,7 @@ public final class EvalRunner implements AutoCloseable {
                 "checking " + collection, () -> client.collectionExistsAsync(collection))) {
             return 0;
         }
-        return QdrantCalls.call("counting", () -> client.countAsync(collection, null, true));
+        return Tombstones.countLive(client, collection);
     }
 
     /**

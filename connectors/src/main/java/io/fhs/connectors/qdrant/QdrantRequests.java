@@ -157,7 +157,13 @@ final class QdrantRequests {
                 .setWait(true)
                 .putAllPayload(payload)
                 .setPointsSelector(
-                        Points.PointsSelector.newBuilder().setFilter(documentFilter(w, guarded)))
+                        Points.PointsSelector.newBuilder()
+                                .setFilter(
+                                        // A tombstone stays one: no version may set its payload.
+                                        guarded
+                                                ? documentFilter(w, true)
+                                                        .addMustNot(Tombstones.isTombstone())
+                                                : documentFilter(w, false)))
                 .build();
     }
 

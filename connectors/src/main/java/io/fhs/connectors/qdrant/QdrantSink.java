@@ -34,6 +34,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
     private final RetryPolicy retryPolicy;
     private final RejectedWriteHandler rejectedWriteHandler;
     private final boolean guardedWrites;
+    private final boolean deleteTombstones;
 
     QdrantSink(
             ElementConverter<InputT, QdrantWrite> converter,
@@ -49,7 +50,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
             String sparseName,
             RetryPolicy retryPolicy,
             RejectedWriteHandler rejectedWriteHandler,
-            boolean guardedWrites) {
+            boolean guardedWrites,
+            boolean deleteTombstones) {
         super(
                 converter,
                 maxBatchSize,
@@ -65,6 +67,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
         this.retryPolicy = retryPolicy;
         this.rejectedWriteHandler = rejectedWriteHandler;
         this.guardedWrites = guardedWrites;
+        this.deleteTombstones = deleteTombstones;
     }
 
     public static <InputT> QdrantSinkBuilder<InputT> builder() {
@@ -100,7 +103,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 sparseName,
                 retryPolicy,
                 rejectedWriteHandler,
-                guardedWrites);
+                guardedWrites,
+                deleteTombstones);
     }
 
     @Override

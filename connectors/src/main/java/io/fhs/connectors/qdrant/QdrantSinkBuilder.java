@@ -13,6 +13,7 @@ public class QdrantSinkBuilder<InputT> {
     public static final long DEFAULT_MAX_TIME_IN_BUFFER_MS = 200;
     public static final long DEFAULT_MAX_RECORD_SIZE_IN_BYTES = 4L * 1024 * 1024;
     public static final boolean DEFAULT_GUARDED_WRITES = true;
+    public static final boolean DEFAULT_DELETE_TOMBSTONES = false;
 
     private ElementConverter<InputT, QdrantWrite> converter;
     private QdrantWriteClient.Provider clientProvider;
@@ -28,6 +29,7 @@ public class QdrantSinkBuilder<InputT> {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private RejectedWriteHandler rejectedWriteHandler;
     private boolean guardedWrites = DEFAULT_GUARDED_WRITES;
+    private boolean deleteTombstones = DEFAULT_DELETE_TOMBSTONES;
 
     QdrantSinkBuilder() {}
 
@@ -117,6 +119,16 @@ public class QdrantSinkBuilder<InputT> {
         return this;
     }
 
+    /**
+     * Whether a guarded delete of a whole versioned document leaves a tombstone (see {@link
+     * Tombstones}), so that an older version written afterwards, by a second writer or a replay,
+     * stays deleted (default false). Needs guarded writes.
+     */
+    public QdrantSinkBuilder<InputT> setDeleteTombstones(boolean tombstones) {
+        this.deleteTombstones = tombstones;
+        return this;
+    }
+
     public QdrantSink<InputT> build() {
         if (converter == null) {
             throw new IllegalArgumentException(
@@ -124,6 +136,10 @@ public class QdrantSinkBuilder<InputT> {
         }
         if (clientProvider == null) {
             throw new IllegalArgumentException("QdrantSink needs a connection (setConnection)");
+        }
+        if (deleteTombstones && !guardedWrites) {
+            throw new IllegalArgumentException(
+                    "Delete tombstones need guarded writes: only a guarded upsert respects them");
         }
         if (collection == null || collection.isBlank()) {
             throw new IllegalArgumentException(
@@ -143,7 +159,8 @@ public class QdrantSinkBuilder<InputT> {
                 sparseName,
                 retryPolicy,
                 rejectedWriteHandler,
-                guardedWrites);
+                guardedWrites,
+                deleteTombstones);
     }
 
     /** The identity converter, for streams of {@link QdrantWrite}. */

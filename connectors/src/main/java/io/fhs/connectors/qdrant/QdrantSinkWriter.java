@@ -49,6 +49,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final RetryPolicy retryPolicy;
     // Versioned writes never replace or delete newer versions (see VersionGuard).
     private final boolean guarded;
+    // Guarded full deletes of versioned documents leave a tombstone (see Tombstones).
+    private final boolean tombstones;
     // Consecutive transient failures, across batches: the policy bounds how long they may last.
     private final RetryPolicy.Streak failures;
     private final QdrantWriteClient client;
@@ -102,8 +104,37 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             RetryPolicy retryPolicy,
             RejectedWriteHandler rejectedWriteHandler,
             boolean guarded) {
+        this(
+                converter,
+                context,
+                configuration,
+                state,
+                clientProvider,
+                collection,
+                denseName,
+                sparseName,
+                retryPolicy,
+                rejectedWriteHandler,
+                guarded,
+                false);
+    }
+
+    QdrantSinkWriter(
+            ElementConverter<InputT, QdrantWrite> converter,
+            WriterInitContext context,
+            AsyncSinkWriterConfiguration configuration,
+            Collection<BufferedRequestState<QdrantWrite>> state,
+            QdrantWriteClient.Provider clientProvider,
+            String collection,
+            String denseName,
+            String sparseName,
+            RetryPolicy retryPolicy,
+            RejectedWriteHandler rejectedWriteHandler,
+            boolean guarded,
+            boolean tombstones) {
         super(converter, context, configuration, state);
         this.guarded = guarded;
+        this.tombstones = guarded && tombstones;
         this.clientProvider = clientProvider;
         this.collection = collection;
         this.denseName = denseName;
@@ -303,9 +334,25 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
                     : upserted.thenCompose(result -> deleteStale(versions, result));
         }
         QdrantWrite write = segment.writes().get(0);
-        return write.kind() == QdrantWrite.Kind.SET_PAYLOAD
-                ? client.setPayload(QdrantRequests.setPayload(collection, write, guarded))
-                : client.delete(QdrantRequests.delete(collection, write, guarded));
+        if (write.kind() == QdrantWrite.Kind.SET_PAYLOAD) {
+            return client.setPayload(QdrantRequests.setPayload(collection, write, guarded));
+        }
+        CompletableFuture<Points.UpdateResult> deleted =
+                client.delete(QdrantRequests.delete(collection, write, guarded));
+        return tombstones && Tombstones.leavesTombstone(write)
+                ? deleted.thenCompose(result -> tombstone(write))
+                : deleted;
+    }
+
+    /**
+     * After a guarded delete: its tombstone, and, as after any guarded upsert, the cleanup when a
+     * newer version of the document was stored meanwhile (the tombstone must not outlive it). The
+     * whole chain is idempotent, so a retry of the delete repeats it.
+     */
+    private CompletableFuture<Points.UpdateResult> tombstone(QdrantWrite delete) {
+        return client.upsert(Tombstones.upsert(collection, delete, System.currentTimeMillis()))
+                .thenCompose(
+                        result -> deleteStale(Map.of(delete.docId(), delete.version()), result));
     }
 
     /**

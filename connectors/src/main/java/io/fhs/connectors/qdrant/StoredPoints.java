@@ -17,7 +17,10 @@ public final class StoredPoints {
 
     private StoredPoints() {}
 
-    /** Every point of {@code collection}, a page at a time, with the payload fields asked for. */
+    /**
+     * Every point of {@code collection} but delete tombstones ({@link Tombstones}), a page at a
+     * time, with the payload fields asked for.
+     */
     public static void scroll(
             QdrantClient client,
             String collection,
@@ -43,6 +46,8 @@ public final class StoredPoints {
                 ScrollPoints.newBuilder()
                         .setCollectionName(collection)
                         .setLimit(PAGE)
+                        // Delete tombstones are no points of the index: no audit counts them.
+                        .setFilter(Tombstones.live())
                         .setWithPayload(payload)
                         .setWithVectors(WithVectorsSelectorFactory.enable(withVectors));
         if (consistency != null) {

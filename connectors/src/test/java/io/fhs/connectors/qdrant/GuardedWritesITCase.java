@@ -161,6 +161,16 @@ class GuardedWritesITCase {
     }
 
     static QdrantSinkWriter<QdrantWrite> writer(String collection) {
+        return writer(collection, false);
+    }
+
+    static QdrantSinkWriter<QdrantWrite> writer(String collection, boolean tombstones) {
+        return writer(QDRANT.connection(), collection, tombstones);
+    }
+
+    /** A guarded writer; {@code tombstones}: whole-document deletes leave a tombstone. */
+    static QdrantSinkWriter<QdrantWrite> writer(
+            QdrantConnection connection, String collection, boolean tombstones) {
         AsyncSinkWriterConfiguration config =
                 AsyncSinkWriterConfiguration.builder()
                         .setMaxBatchSize(40)
@@ -175,13 +185,14 @@ class GuardedWritesITCase {
                 new TestWriterContext(),
                 config,
                 List.of(),
-                QdrantWriteClient.grpc(QDRANT.connection()),
+                QdrantWriteClient.grpc(connection),
                 collection,
                 CollectionSpec.DEFAULT_DENSE_NAME,
                 CollectionSpec.DEFAULT_SPARSE_NAME,
                 RetryPolicy.DEFAULT,
                 null,
-                true);
+                true,
+                tombstones);
     }
 
     /** A stored point: chunk number, version payload and dense vector. */
@@ -199,7 +210,7 @@ class GuardedWritesITCase {
         }
     }
 
-    /** Every point of the collection, per document, in chunk order. */
+    /** Every point of the collection but tombstones, per document, in chunk order. */
     static Map<String, List<Stored>> stored(String collection) {
         Points.ScrollResponse scroll =
                 QdrantCalls.call(
@@ -209,6 +220,7 @@ class GuardedWritesITCase {
                                         Points.ScrollPoints.newBuilder()
                                                 .setCollectionName(collection)
                                                 .setLimit(10_000)
+                                                .setFilter(Tombstones.live())
                                                 .setWithPayload(
                                                         WithPayloadSelectorFactory.enable(true))
                                                 .setWithVectors(

@@ -115,6 +115,7 @@ public final class IngestConnectors {
                                 conf.get(QdrantOptions.WRITE_MAX_RETRY_TIME)))
                 .setRejectedWriteHandler(refused)
                 .setGuardedWrites(conf.get(IngestOptions.GUARDED_WRITES))
+                .setDeleteTombstones(conf.get(IngestOptions.DELETE_TOMBSTONES))
                 .build();
     }
 }

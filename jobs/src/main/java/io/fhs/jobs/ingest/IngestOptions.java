@@ -95,6 +95,18 @@ public final class IngestOptions {
                                     + " second writer or a reindex never replaces or deletes a"
                                     + " newer version with an older one, even without this job's"
                                     + " state. Costs a facet count per upsert request.");
+    public static final ConfigOption<Boolean> DELETE_TOMBSTONES =
+            ConfigOptions.key("ingest.delete-tombstones")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "With guarded writes, make a versioned delete leave a tombstone: one"
+                                    + " point without vectors per deleted document (payload"
+                                    + " deleted=true, its version), so an older version arriving"
+                                    + " later from a second writer or a replay stays deleted."
+                                    + " Tombstones match no search and are not counted; they stay"
+                                    + " until purged (Tombstones.purge). Needs"
+                                    + " ingest.guarded-writes.");
     public static final ConfigOption<Integer> MAX_DOCUMENT_BYTES =
             ConfigOptions.key("ingest.max-document-bytes")
                     .intType()
@@ -213,6 +225,13 @@ public final class IngestOptions {
             throw new ConfigException(
                     DEAD_LETTER_GUARANTEE.key()
                             + " none could lose letters; use at-least-once or exactly-once");
+        }
+        if (c.get(DELETE_TOMBSTONES) && !c.get(GUARDED_WRITES)) {
+            throw new ConfigException(
+                    DELETE_TOMBSTONES.key()
+                            + " true needs "
+                            + GUARDED_WRITES.key()
+                            + " true: only guarded upserts respect a tombstone");
         }
         OptionChecks.positive(c, CALIBRATION_SAMPLES);
         OptionChecks.positiveDuration(c, CALIBRATION_TIMEOUT);

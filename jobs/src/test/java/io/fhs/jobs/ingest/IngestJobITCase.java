@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.Tombstones;
 import io.fhs.connectors.testing.KafkaCluster;
 import io.fhs.connectors.testing.QdrantServer;
 import io.fhs.jobs.testing.PipelineExtension;
@@ -193,6 +194,46 @@ class IngestJobITCase {
                 KAFKA, "tails-3", List.of(IngestHarness.record("tails-3", "T", doc("T", shorter))));
         IngestHarness.runBounded(told, QDRANT.connection(), 1);
         assertThat(count("tails", "T")).isEqualTo(2);
+    }
+
+    @Test
+    void aDeleteTombstoneKeepsAnOlderVersionFromAJobWithoutStateOut() throws Exception {
+        String collection = "tombstones";
+        String longer = String.join(" ", Collections.nCopies(1_000, "stream search index"));
+        String[] steps = {
+            "{\"id\": \"X\", \"text\": \"first\", \"version\": 1}",
+            "{\"id\": \"X\", \"op\": \"delete\", \"version\": 3}",
+            JSON.createObjectNode().put("id", "X").put("text", longer).put("version", 2).toString(),
+            "{\"id\": \"X\", \"text\": \"fourth\", \"version\": 4}"
+        };
+        long[] live = new long[steps.length];
+        // One job per step, each without the state of the one before, as a second writer.
+        for (int i = 0; i < steps.length; i++) {
+            String topic = "tombstones-" + i;
+            Configuration conf = IngestHarness.conf(topic, collection, QDRANT.connection(), KAFKA);
+            conf.set(IngestOptions.DELETE_TOMBSTONES, true);
+            IngestHarness.produce(
+                    KAFKA, topic, List.of(IngestHarness.record(topic, null, steps[i])));
+            IngestHarness.runBounded(conf, QDRANT.connection(), 1);
+            live[i] = liveCount(collection, "X");
+        }
+        assertThat(live).containsExactly(1, 0, 0, 1);
+        assertThat(count(collection, "X")).as("the tombstone was replaced").isEqualTo(1);
+        assertThat(
+                        scroll(collection, "X")
+                                .getResult(0)
+                                .getPayloadMap()
+                                .get("text")
+                                .getStringValue())
+                .isEqualTo("fourth");
+    }
+
+    static long liveCount(String collection, String docId) {
+        Common.Filter filter =
+                Tombstones.live().toBuilder()
+                        .addMust(ConditionFactory.matchKeyword("doc_id", docId))
+                        .build();
+        return QdrantCalls.call("test count", () -> client.countAsync(collection, filter, true));
     }
 
     @Test

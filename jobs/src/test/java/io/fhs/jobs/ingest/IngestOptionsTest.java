@@ -36,6 +36,25 @@ class IngestOptionsTest {
     }
 
     @Test
+    void deleteTombstonesNeedGuardedWrites() {
+        Configuration both = ConfigLoader.load(null, Map.of("ingest.delete-tombstones", "true"));
+        IngestOptions.sanityCheck(both);
+        assertThat(both.get(IngestOptions.DELETE_TOMBSTONES)).isTrue();
+        assertThat(IngestConnectors.qdrantSink(both)).isNotNull();
+        assertThat(ConfigLoader.load(null, Map.of()).get(IngestOptions.DELETE_TOMBSTONES))
+                .isFalse();
+        Configuration unguarded =
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "ingest.delete-tombstones", "true",
+                                "ingest.guarded-writes", "false"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(unguarded))
+                .hasMessageStartingWith(
+                        "ingest.delete-tombstones true needs ingest.guarded-writes true");
+    }
+
+    @Test
     void theDeadLetterGuaranteeReadsAsKafkaSpellsItAndRefusesNone() {
         Configuration exactly =
                 ConfigLoader.load(null, Map.of("ingest.dead-letter.guarantee", "exactly-once"));

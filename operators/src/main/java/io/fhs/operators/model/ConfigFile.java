@@ -31,6 +31,21 @@ public final class ConfigFile {
         return new ConfigFile(dir.root().resolve(relative), dir.requireJson(relative));
     }
 
+    /** Reads {@code file}; empty when it does not exist. */
+    public static Optional<ConfigFile> optional(Path file) {
+        return ModelDirectory.readJson(file).map(n -> new ConfigFile(file, n));
+    }
+
+    /** Reads {@code file}; fails naming it when it does not exist. */
+    public static ConfigFile required(Path file) {
+        return optional(file).orElseThrow(() -> new ModelException("Missing " + file));
+    }
+
+    /** The parsed object, for files whose fields are data rather than settings. */
+    public JsonNode node() {
+        return node;
+    }
+
     public Path file() {
         return file;
     }

@@ -44,6 +44,7 @@ public final class ModelDirectory {
             onnx = root.resolve("onnx").resolve("model.onnx");
         }
         if (!Files.isRegularFile(onnx)) {
+            RouterConfig.rejectIfRouter(root);
             throw new ModelException(
                     "Model directory "
                             + root
@@ -88,7 +89,11 @@ public final class ModelDirectory {
 
     /** Parses an optional JSON file, relative to the model root. */
     public Optional<JsonNode> json(String relative) {
-        Path file = root.resolve(relative);
+        return readJson(root.resolve(relative));
+    }
+
+    /** Parses an optional JSON file; empty when it does not exist. */
+    static Optional<JsonNode> readJson(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -103,18 +108,19 @@ public final class ModelDirectory {
 
     /** The entries of {@code modules.json}, in order. */
     public List<StModule> modules() {
-        JsonNode node = requireJson("modules.json");
+        return parseModules(root.resolve("modules.json"), requireJson("modules.json"));
+    }
+
+    static List<StModule> parseModules(Path file, JsonNode node) {
         if (!node.isArray()) {
-            throw new ModelException(root.resolve("modules.json") + " must be a JSON array");
+            throw new ModelException(file + " must be a JSON array");
         }
         List<StModule> modules = new ArrayList<>();
         for (JsonNode entry : node) {
             JsonNode type = entry.get("type");
             if (type == null || !type.isTextual()) {
                 throw new ModelException(
-                        root.resolve("modules.json")
-                                + ": every module needs a string \"type\", got "
-                                + entry);
+                        file + ": every module needs a string \"type\", got " + entry);
             }
             JsonNode path = entry.get("path");
             modules.add(new StModule(type.asText(), path == null ? "" : path.asText()));

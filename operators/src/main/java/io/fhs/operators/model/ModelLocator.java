@@ -28,16 +28,24 @@ public final class ModelLocator {
     private ModelLocator() {}
 
     public static ModelDirectory resolve(String reference) {
+        return ModelDirectory.open(resolvePath(reference));
+    }
+
+    /**
+     * The directory a reference names, without checking its files: for layouts that are no single
+     * model graph, such as a sentence-transformers Router.
+     */
+    public static Path resolvePath(String reference) {
         Path asPath = Paths.get(reference);
         if (Files.isDirectory(asPath)) {
-            return ModelDirectory.open(asPath);
+            return asPath;
         }
         Path bundled = bundledModelsDir();
         String wanted = stripOrganisation(reference).toLowerCase(Locale.ROOT);
         List<String> available = bundledNames(bundled);
         for (String name : available) {
             if (name.toLowerCase(Locale.ROOT).equals(wanted)) {
-                return ModelDirectory.open(bundled.resolve(name));
+                return bundled.resolve(name);
             }
         }
         throw new ModelException(

@@ -18,7 +18,11 @@ public record Prompts(Map<String, String> byName, Optional<String> defaultName) 
     }
 
     public static Prompts load(ModelDirectory dir) {
-        Optional<ConfigFile> file = ConfigFile.optional(dir, "config_sentence_transformers.json");
+        return from(ConfigFile.optional(dir, "config_sentence_transformers.json"));
+    }
+
+    /** The prompts of a {@code config_sentence_transformers.json}, if there is one. */
+    public static Prompts from(Optional<ConfigFile> file) {
         if (file.isEmpty()) {
             return NONE;
         }

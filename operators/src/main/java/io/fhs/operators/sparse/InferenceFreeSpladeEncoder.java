@@ -4,21 +4,27 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.inference.Vocabulary;
+import io.fhs.operators.model.ConfigFile;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelException;
 import io.fhs.operators.model.Role;
+import io.fhs.operators.model.RouterConfig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Inference-free (document-only) SPLADE: documents go through the SPLADE model, queries cost only a
  * tokenizer call. A query's vector holds, for each distinct non-special token, that token's static
  * weight from {@code idf.json} ({@code {token: weight}}, as OpenSearch's doc-only models ship it);
- * tokens without a positive weight are left out.
+ * tokens without a positive weight are left out. A sentence-transformers v5 Router directory
+ * (query: {@code SparseStaticEmbedding}, document: {@code MLMTransformer} + {@code SpladePooling})
+ * carries the same weights in its query module's {@code model.safetensors}.
  */
 @PublicEvolving
 public final class InferenceFreeSpladeEncoder implements SparseEncoder {
@@ -29,13 +35,34 @@ public final class InferenceFreeSpladeEncoder implements SparseEncoder {
 
     public InferenceFreeSpladeEncoder(
             ModelDirectory dir, EncoderOptions options, int maxActiveDims) {
-        this.documents = new SpladeEncoder(dir, options, maxActiveDims);
+        this(
+                new SpladeEncoder(dir, options, maxActiveDims),
+                documents -> loadWeights(dir.root().resolve(WEIGHTS_FILE), documents.vocabulary()));
+    }
+
+    private InferenceFreeSpladeEncoder(
+            SpladeEncoder documents, Function<SpladeEncoder, float[]> queryWeights) {
+        this.documents = documents;
         try {
-            this.queryWeights = loadWeights(dir, documents.vocabulary());
+            this.queryWeights = queryWeights.apply(documents);
         } catch (RuntimeException e) {
             documents.close();
             throw e;
         }
+    }
+
+    /**
+     * A sentence-transformers v5 Router directory: the {@code query} route's {@code
+     * SparseStaticEmbedding} gives the static weights (its {@code model.safetensors}, or the {@code
+     * {token: weight}} JSON its config names), the {@code document} route's {@code MLMTransformer}
+     * + {@code SpladePooling} the SPLADE model.
+     */
+    public static InferenceFreeSpladeEncoder fromRouter(
+            RouterConfig router, EncoderOptions options, int maxActiveDims) {
+        RouterSplade layout = RouterSplade.of(router);
+        return new InferenceFreeSpladeEncoder(
+                new SpladeEncoder(layout.transformer(), layout.config(), options, maxActiveDims),
+                documents -> layout.queryWeights(documents.vocabulary()));
     }
 
     public InferenceFreeSpladeEncoder(ModelDirectory dir) {
@@ -47,26 +74,25 @@ public final class InferenceFreeSpladeEncoder implements SparseEncoder {
         return Files.isRegularFile(dir.root().resolve(WEIGHTS_FILE));
     }
 
-    private static float[] loadWeights(ModelDirectory dir, Vocabulary vocabulary) {
-        JsonNode node = dir.requireJson(WEIGHTS_FILE);
-        if (!node.isObject()) {
-            throw new ModelException(
-                    dir.root().resolve(WEIGHTS_FILE) + " must be a JSON object {token: weight}");
-        }
+    /** Reads a {@code {token: weight}} file into a vector indexed by token id. */
+    static float[] loadWeights(Path file, Vocabulary vocabulary) {
+        JsonNode node =
+                ConfigFile.optional(file)
+                        .orElseThrow(() -> new ModelException("Missing query weights " + file))
+                        .node();
         float[] weights = new float[vocabulary.size()];
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             int id = vocabulary.id(e.getKey());
             if (id < 0) {
                 throw new ModelException(
-                        dir.root().resolve(WEIGHTS_FILE)
+                        file
                                 + ": token '"
                                 + e.getKey()
-                                + "' is not in the vocabulary of "
-                                + dir.tokenizerFile());
+                                + "' is not in the vocabulary of the SPLADE tokenizer");
             }
             if (!e.getValue().isNumber()) {
                 throw new ModelException(
-                        dir.root().resolve(WEIGHTS_FILE)
+                        file
                                 + ": the weight of '"
                                 + e.getKey()
                                 + "' must be a number, got "

@@ -3,7 +3,9 @@ package io.fhs.operators.sparse;
 import io.fhs.operators.inference.EncoderOptions;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.ModelLocator;
+import io.fhs.operators.model.RouterConfig;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.flink.annotation.PublicEvolving;
 
 /** Opens the sparse encoder a reference names: {@code bm25}, or a SPLADE model directory/name. */
@@ -15,12 +17,17 @@ public final class SparseEncoders {
 
     /**
      * {@code bm25} gives {@link Bm25Encoder}; a model directory with an {@code idf.json} gives
-     * {@link InferenceFreeSpladeEncoder}; any other model directory {@link SpladeEncoder}.
+     * {@link InferenceFreeSpladeEncoder}, and so does a sentence-transformers v5 Router directory
+     * (static query weights, SPLADE documents); any other model directory {@link SpladeEncoder}.
      */
     public static SparseEncoder open(
             String reference, EncoderOptions options, Bm25Options bm25, int maxActiveDims) {
         if (reference.toLowerCase(Locale.ROOT).equals(BM25)) {
             return new Bm25Encoder(bm25);
+        }
+        Optional<RouterConfig> router = RouterConfig.detect(ModelLocator.resolvePath(reference));
+        if (router.isPresent()) {
+            return InferenceFreeSpladeEncoder.fromRouter(router.get(), options, maxActiveDims);
         }
         ModelDirectory dir = ModelLocator.resolve(reference);
         return InferenceFreeSpladeEncoder.hasQueryWeights(dir)

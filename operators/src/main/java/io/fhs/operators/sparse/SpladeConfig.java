@@ -37,27 +37,37 @@ public record SpladeConfig(
                                             + " is not supported for SPLADE; expected"
                                             + " MLMTransformer and SpladePooling (for"
                                             + " inference-free query weights, put an idf.json"
-                                            + " {token: weight} in the model directory)");
+                                            + " {token: weight} in the model directory, or use"
+                                            + " a sentence-transformers v5 Router directory)");
                 }
             }
         }
-        boolean max = true;
-        if (poolingPath != null) {
-            ConfigFile pooling = ConfigFile.required(dir, join(poolingPath, "config.json"));
-            String strategy = pooling.string("pooling_strategy").orElse("max");
-            if (!strategy.equals("max") && !strategy.equals("sum")) {
-                throw new ModelException(
-                        pooling.file() + ": pooling_strategy must be max or sum, got " + strategy);
-            }
-            max = strategy.equals("max");
-            String activation = pooling.string("activation_function").orElse("relu");
-            if (!activation.equals("relu")) {
-                throw new ModelException(
-                        pooling.file()
-                                + ": activation_function must be relu (log(1 + relu(x))), got "
-                                + activation);
-            }
-        }
+        Optional<ConfigFile> pooling =
+                poolingPath == null
+                        ? Optional.empty()
+                        : Optional.of(ConfigFile.required(dir, join(poolingPath, "config.json")));
+        return of(
+                dir,
+                transformerPath,
+                pooling,
+                ConfigFile.optional(dir, "config_sentence_transformers.json"));
+    }
+
+    /**
+     * The config of a SPLADE model whose files may lie in different folders, as in a Router
+     * directory.
+     *
+     * @param dir the folder of the MLM transformer's {@code config.json} and ONNX graph
+     * @param transformerPath the folder of its {@code sentence_bert_config.json}, relative to dir
+     * @param pooling the {@code SpladePooling} module's config, if there is one
+     * @param stConfig the model's {@code config_sentence_transformers.json}, if there is one
+     */
+    public static SpladeConfig of(
+            ModelDirectory dir,
+            String transformerPath,
+            Optional<ConfigFile> pooling,
+            Optional<ConfigFile> stConfig) {
+        boolean max = pooling.map(SpladeConfig::maxPooling).orElse(true);
         Optional<ConfigFile> st =
                 ConfigFile.optional(dir, join(transformerPath, "sentence_bert_config.json"));
         int maxSeqLength =
@@ -67,11 +77,24 @@ public record SpladeConfig(
                                         ConfigFile.required(dir, "config.json")
                                                 .positiveInt("max_position_embeddings"));
         boolean lower = st.map(c -> c.bool("do_lower_case", false)).orElse(false);
-        int maxActive =
-                ConfigFile.optional(dir, "config_sentence_transformers.json")
-                        .flatMap(c -> c.optionalPositiveInt("max_active_dims"))
-                        .orElse(0);
-        return new SpladeConfig(max, maxSeqLength, lower, Prompts.load(dir), maxActive);
+        int maxActive = stConfig.flatMap(c -> c.optionalPositiveInt("max_active_dims")).orElse(0);
+        return new SpladeConfig(max, maxSeqLength, lower, Prompts.from(stConfig), maxActive);
+    }
+
+    private static boolean maxPooling(ConfigFile pooling) {
+        String strategy = pooling.string("pooling_strategy").orElse("max");
+        if (!strategy.equals("max") && !strategy.equals("sum")) {
+            throw new ModelException(
+                    pooling.file() + ": pooling_strategy must be max or sum, got " + strategy);
+        }
+        String activation = pooling.string("activation_function").orElse("relu");
+        if (!activation.equals("relu")) {
+            throw new ModelException(
+                    pooling.file()
+                            + ": activation_function must be relu (log(1 + relu(x))), got "
+                            + activation);
+        }
+        return strategy.equals("max");
     }
 
     private static boolean hasModules(ModelDirectory dir) {

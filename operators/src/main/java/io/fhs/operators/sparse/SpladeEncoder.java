@@ -36,8 +36,14 @@ public final class SpladeEncoder implements SparseEncoder {
      *     {@code max_active_dims}, if any, else keeps all
      */
     public SpladeEncoder(ModelDirectory dir, EncoderOptions options, int maxActiveDims) {
+        this(dir, SpladeConfig.load(dir), options, maxActiveDims);
+    }
+
+    /** A SPLADE model whose configuration was read elsewhere, e.g. from a Router's folders. */
+    public SpladeEncoder(
+            ModelDirectory dir, SpladeConfig config, EncoderOptions options, int maxActiveDims) {
         this.dir = dir;
-        this.config = SpladeConfig.load(dir);
+        this.config = config;
         this.vocabulary = Vocabulary.load(dir.tokenizerFile());
         this.maxActiveDims = maxActiveDims > 0 ? maxActiveDims : config.maxActiveDims();
         this.model =
