@@ -22,6 +22,7 @@ import org.apache.flink.configuration.Configuration;
  * @param rerankModel cross-encoder directory or name; null when none is configured
  * @param quantization the query form of the collection's stored quantization
  * @param readConsistency replicas each search asks in a replicated collection
+ * @param collapseDuplicates leave out chunks marked {@code duplicate_of} by the ingest job
  */
 @PublicEvolving
 public record QuerySettings(
@@ -49,7 +50,8 @@ public record QuerySettings(
         int batchSize,
         Duration maxWait,
         int capacity,
-        ReadConsistency readConsistency)
+        ReadConsistency readConsistency,
+        boolean collapseDuplicates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -150,7 +152,8 @@ public record QuerySettings(
                 conf.get(QueryOptions.BATCH_SIZE),
                 conf.get(QueryOptions.MAX_WAIT),
                 conf.get(QueryOptions.CAPACITY),
-                QueryOptions.readConsistency(conf));
+                QueryOptions.readConsistency(conf),
+                conf.get(QueryOptions.COLLAPSE_DUPLICATES));
     }
 
     /**
@@ -183,7 +186,8 @@ public record QuerySettings(
                 batchSize,
                 maxWait,
                 capacity,
-                readConsistency);
+                readConsistency,
+                collapseDuplicates);
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */
