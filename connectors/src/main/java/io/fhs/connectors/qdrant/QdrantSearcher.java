@@ -1,5 +1,6 @@
 package io.fhs.connectors.qdrant;
 
+import static io.qdrant.client.ConditionFactory.isEmpty;
 import static io.qdrant.client.ConditionFactory.matchKeyword;
 
 import io.qdrant.client.QdrantClient;
@@ -244,11 +245,12 @@ public final class QdrantSearcher implements AutoCloseable {
     }
 
     private static Common.Filter filter(SearchRequest r) {
-        if (r.filter().isEmpty()) {
+        if (r.filter().isEmpty() && r.emptyFields().isEmpty()) {
             return null;
         }
         Common.Filter.Builder f = Common.Filter.newBuilder();
         r.filter().forEach((field, value) -> f.addMust(matchKeyword(field, value)));
+        r.emptyFields().forEach(field -> f.addMust(isEmpty(field)));
         return f.build();
     }
 
@@ -308,6 +310,53 @@ public final class QdrantSearcher implements AutoCloseable {
             default:
                 return null;
         }
+    }
+
+    /**
+     * For each of {@code vectors}, its nearest point by the dense vector among the points whose
+     * payload does not match the vector's {@code excluded} keywords (field to value; e.g. its own
+     * {@code doc_id}), or null where no point qualifies: one batch request for them all, retried as
+     * {@link #search} is. Hits carry the {@code payloadFields} asked for.
+     */
+    public CompletableFuture<List<SearchHit>> nearestEach(
+            List<float[]> vectors,
+            List<Map<String, String>> excluded,
+            List<String> payloadFields,
+            RetryPolicy.Streak streak) {
+        if (vectors.size() != excluded.size()) {
+            throw new IllegalArgumentException(
+                    vectors.size() + " vectors but " + excluded.size() + " exclusions");
+        }
+        List<Points.QueryPoints> queries = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            Common.Filter.Builder f = Common.Filter.newBuilder();
+            excluded.get(i).forEach((field, value) -> f.addMustNot(matchKeyword(field, value)));
+            queries.add(
+                    Points.QueryPoints.newBuilder()
+                            .setCollectionName(collection)
+                            .setQuery(QueryFactory.nearest(vectors.get(i)))
+                            .setUsing(denseName)
+                            .setFilter(f)
+                            .setLimit(1)
+                            .setWithPayload(WithPayloadSelectorFactory.include(payloadFields))
+                            .build());
+        }
+        return retryPolicy.retry(
+                "finding nearest points in " + collection,
+                () ->
+                        QdrantFutures.toCompletable(client.queryBatchAsync(collection, queries))
+                                .thenApply(QdrantSearcher::nearest),
+                retries,
+                streak);
+    }
+
+    private static List<SearchHit> nearest(List<Points.BatchResult> results) {
+        List<SearchHit> out = new ArrayList<>(results.size());
+        for (Points.BatchResult r : results) {
+            List<SearchHit> hits = hits(r.getResultList());
+            out.add(hits.isEmpty() ? null : hits.get(0));
+        }
+        return out;
     }
 
     @Override

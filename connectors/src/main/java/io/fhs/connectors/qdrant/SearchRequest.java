@@ -21,6 +21,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param rescore rescore quantized candidates with the original vectors (null: server default)
  * @param oversampling fetch this many times more quantized candidates before rescoring (0: none)
  * @param readConsistency replicas asked in a replicated collection (null: Qdrant's default, one)
+ * @param emptyFields payload fields that must be missing, null or [] on a hit (Qdrant's is_empty),
+ *     e.g. {@code duplicate_of} to leave out chunks marked as near-duplicates
  */
 @PublicEvolving
 public record SearchRequest(
@@ -37,7 +39,8 @@ public record SearchRequest(
         boolean exact,
         Boolean rescore,
         double oversampling,
-        ReadConsistency readConsistency) {
+        ReadConsistency readConsistency,
+        List<String> emptyFields) {
 
     public static final int DEFAULT_RRF_K = 60;
 
@@ -72,6 +75,7 @@ public record SearchRequest(
             throw new IllegalArgumentException("rrfK must be >= 1, got " + rrfK);
         }
         filter = filter == null ? Map.of() : Map.copyOf(filter);
+        emptyFields = emptyFields == null ? List.of() : List.copyOf(emptyFields);
     }
 
     public static SearchRequest dense(float[] vector, int limit) {
@@ -126,6 +130,13 @@ public record SearchRequest(
         return c.build();
     }
 
+    /** This search, leaving out points whose payload has any of {@code fields} (not empty). */
+    public SearchRequest withEmptyFields(List<String> fields) {
+        Copy c = new Copy(this);
+        c.emptyFields = fields;
+        return c.build();
+    }
+
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final float[] dense;
@@ -142,6 +153,7 @@ public record SearchRequest(
         Boolean rescore;
         double oversampling;
         ReadConsistency readConsistency;
+        List<String> emptyFields = List.of();
 
         Copy(float[] dense, SparseValues sparse, Mode mode, int limit, int candidateLimit) {
             this.dense = dense;
@@ -162,6 +174,7 @@ public record SearchRequest(
             rescore = r.rescore;
             oversampling = r.oversampling;
             readConsistency = r.readConsistency;
+            emptyFields = r.emptyFields;
         }
 
         SearchRequest build() {
@@ -179,7 +192,8 @@ public record SearchRequest(
                     exact,
                     rescore,
                     oversampling,
-                    readConsistency);
+                    readConsistency,
+                    emptyFields);
         }
     }
 }

@@ -68,6 +68,22 @@ public record ChunkRecord(
                 doc.origin());
     }
 
+    /** This record with another payload (a near-duplicate mark added, for one). */
+    public ChunkRecord withPayloadJson(String newPayloadJson) {
+        return new ChunkRecord(
+                docId,
+                kind,
+                chunk,
+                chunkCount,
+                encodeText,
+                sparseText,
+                newPayloadJson,
+                appendTime,
+                replacesExisting,
+                version,
+                origin);
+    }
+
     public boolean needsEncoding() {
         return kind == Kind.UPSERT;
     }

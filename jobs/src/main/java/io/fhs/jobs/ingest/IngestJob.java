@@ -2,8 +2,10 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.kafka.DeadLetter;
 import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.qdrant.CollectionSpec;
 import io.fhs.connectors.qdrant.QdrantWrite;
 import io.fhs.jobs.collection.StoredQuantization;
+import io.fhs.jobs.config.ConfigException;
 import io.fhs.jobs.config.ConfigLoader;
 import io.fhs.jobs.options.ChunkOptions;
 import io.fhs.jobs.options.Connectivity;
@@ -24,9 +26,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The ingest job: Kafka -> validate (bad records to the dead-letter topic) -> per-document version
- * gate -> chunk -> micro-batched dense + sparse encoding -> Qdrant. Whatever one record holds, it
- * ends in Qdrant or in the dead-letter topic: validation, chunking and encoding failures of one
- * record go there from their stage, writes Qdrant refuses from the sink.
+ * gate -> chunk -> micro-batched dense + sparse encoding -> (optionally) near-duplicate marks ->
+ * Qdrant. Whatever one record holds, it ends in Qdrant or in the dead-letter topic: validation,
+ * chunking and encoding failures of one record go there from their stage, writes Qdrant refuses
+ * from the sink.
  *
  * <p>{@link #build} takes the source and sinks as parameters so tests run the very same graph;
  * {@link IngestConnectors} makes the production ones, {@link CollectionLayout} the collection.
@@ -96,8 +99,11 @@ public final class IngestJob {
                 .name("dead-letters")
                 .uid("dead-letters");
 
-        encodedOk
-                .map(new QuantizeFunction(quantization(conf)))
+        DataStream<EncodedChunk> checked =
+                conf.getOptional(IngestOptions.DUPLICATES_THRESHOLD).isPresent()
+                        ? markDuplicates(encodedOk, conf)
+                        : encodedOk;
+        checked.map(new QuantizeFunction(quantization(conf)))
                 .name("quantize")
                 .uid("quantize")
                 .flatMap(new ToQdrantWrites())
@@ -122,6 +128,38 @@ public final class IngestJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         buildFromKafka(env, conf, false);
         env.execute("fhs-ingest");
+    }
+
+    /**
+     * The near-duplicate check ({@link MarkDuplicatesFunction}), before quantization so it compares
+     * float vectors. Ordered, as the encoder: a chunk's original is the one written first.
+     */
+    static DataStream<EncodedChunk> markDuplicates(
+            DataStream<EncodedChunk> chunks, Configuration conf) {
+        CollectionSpec.Distance distance = CollectionLayout.spec(conf).distance();
+        if (distance != CollectionSpec.Distance.COSINE) {
+            throw new ConfigException(
+                    IngestOptions.DUPLICATES_THRESHOLD.key()
+                            + " compares cosine similarities, but "
+                            + conf.get(ModelOptions.DENSE)
+                            + " makes a collection of distance "
+                            + distance);
+        }
+        return AsyncDataStream.orderedWait(
+                        chunks,
+                        new MarkDuplicatesFunction(
+                                QdrantOptions.connection(conf),
+                                conf.get(QdrantOptions.COLLECTION),
+                                conf.get(IngestOptions.DUPLICATES_THRESHOLD).floatValue(),
+                                conf.get(IngestOptions.DUPLICATES_RECENT_CHUNKS),
+                                conf.get(IngestOptions.DUPLICATES_TIMEOUT),
+                                conf.get(EncodeOptions.BATCH_SIZE),
+                                conf.get(EncodeOptions.MAX_WAIT)),
+                        conf.get(EncodeOptions.TIMEOUT).toMillis(),
+                        TimeUnit.MILLISECONDS,
+                        conf.get(EncodeOptions.CAPACITY))
+                .name("mark-duplicates")
+                .uid("mark-duplicates");
     }
 
     /**

@@ -161,6 +161,38 @@ public final class IngestOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription("Checkpoints commit Kafka offsets and flush Qdrant writes.");
+    public static final ConfigOption<Double> DUPLICATES_THRESHOLD =
+            ConfigOptions.key("ingest.duplicates.threshold")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Near-duplicate detection (off when unset): a chunk whose dense"
+                                    + " embedding has a cosine similarity of at least this, in"
+                                    + " (0, 1], with an earlier-written chunk of another document"
+                                    + " gets duplicate_of {doc_id, chunk, score} of the most"
+                                    + " similar one in its payload (sentence-transformers'"
+                                    + " paraphrase_mining, streaming). Costs one batched Qdrant"
+                                    + " query per micro-batch; needs float vectors (quantization"
+                                    + " NONE) and a cosine model. query.collapse-duplicates"
+                                    + " leaves marked chunks out of results.");
+    public static final ConfigOption<Integer> DUPLICATES_RECENT_CHUNKS =
+            ConfigOptions.key("ingest.duplicates.recent-chunks")
+                    .intType()
+                    .defaultValue(4096)
+                    .withDescription(
+                            "Near-duplicate detection: the last chunks each subtask compares new"
+                                    + " ones with besides the collection, which may not hold them"
+                                    + " yet (the sink writes in batches). 0 compares with the"
+                                    + " collection only.");
+    public static final ConfigOption<Duration> DUPLICATES_TIMEOUT =
+            ConfigOptions.key("ingest.duplicates.timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Near-duplicate detection: how long a micro-batch waits for Qdrant's"
+                                    + " answer, retries included. Past it, or when Qdrant fails,"
+                                    + " the chunks are written unmarked (metric"
+                                    + " duplicateLookupFailures), not held up.");
     public static final ConfigOption<String> FIELD_ID =
             ConfigOptions.key("fields.id")
                     .stringType()
@@ -236,6 +268,7 @@ public final class IngestOptions {
         OptionChecks.positive(c, CALIBRATION_SAMPLES);
         OptionChecks.positiveDuration(c, CALIBRATION_TIMEOUT);
         OptionChecks.positiveDuration(c, CHECKPOINT_INTERVAL);
+        checkDuplicates(c);
         if (c.get(CLIENT_QUANTIZATION) == VectorQuantization.Mode.BINARY
                 && c.get(QdrantOptions.SERVER_QUANTIZATION) == CollectionSpec.Quantization.SCALAR) {
             throw new ConfigException(
@@ -243,6 +276,37 @@ public final class IngestOptions {
                             + " SCALAR cannot index "
                             + CLIENT_QUANTIZATION.key()
                             + " BINARY vectors; binary vectors use Qdrant's BINARY quantization");
+        }
+    }
+
+    private static void checkDuplicates(Configuration c) {
+        OptionChecks.atLeast(c, DUPLICATES_RECENT_CHUNKS, 0);
+        OptionChecks.positiveDuration(c, DUPLICATES_TIMEOUT);
+        if (c.getOptional(DUPLICATES_THRESHOLD).isEmpty()) {
+            return;
+        }
+        double threshold = c.get(DUPLICATES_THRESHOLD);
+        if (!(threshold > 0 && threshold <= 1)) {
+            throw new ConfigException(
+                    DUPLICATES_THRESHOLD.key()
+                            + " must be a cosine similarity in (0, 1], got "
+                            + threshold);
+        }
+        if (c.get(CLIENT_QUANTIZATION) != VectorQuantization.Mode.NONE) {
+            throw new ConfigException(
+                    DUPLICATES_THRESHOLD.key()
+                            + " compares float vectors; "
+                            + CLIENT_QUANTIZATION.key()
+                            + " "
+                            + c.get(CLIENT_QUANTIZATION)
+                            + " stores others");
+        }
+        if (c.get(DUPLICATES_TIMEOUT).compareTo(c.get(EncodeOptions.TIMEOUT)) >= 0) {
+            throw new ConfigException(
+                    DUPLICATES_TIMEOUT.key()
+                            + " must be shorter than "
+                            + EncodeOptions.TIMEOUT.key()
+                            + ", the duplicate check's operator timeout");
         }
     }
 }

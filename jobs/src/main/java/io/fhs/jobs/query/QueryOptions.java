@@ -103,6 +103,16 @@ public final class QueryOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription("One hit per document, its best chunk.");
+    public static final ConfigOption<Boolean> COLLAPSE_DUPLICATES =
+            ConfigOptions.key("query.collapse-duplicates")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Leave out chunks the ingest job marked as near-duplicates of an"
+                                    + " earlier chunk (payload duplicate_of, written with"
+                                    + " ingest.duplicates.threshold): Qdrant filters them out in"
+                                    + " dense, sparse, hybrid and grouped searches alike, so the"
+                                    + " original stands for them.");
     public static final ConfigOption<Integer> GROUP_SIZE =
             ConfigOptions.key("query.group-size")
                     .intType()

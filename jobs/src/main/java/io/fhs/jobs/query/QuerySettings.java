@@ -23,6 +23,7 @@ import org.apache.flink.configuration.Configuration;
  * @param quantization the query form of the collection's stored quantization
  * @param readConsistency replicas each search asks in a replicated collection
  * @param cacheSize query texts whose encodings are kept (0: none)
+ * @param collapseDuplicates leave out chunks marked {@code duplicate_of} by the ingest job
  */
 @PublicEvolving
 public record QuerySettings(
@@ -51,7 +52,8 @@ public record QuerySettings(
         Duration maxWait,
         int capacity,
         ReadConsistency readConsistency,
-        int cacheSize)
+        int cacheSize,
+        boolean collapseDuplicates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -153,7 +155,8 @@ public record QuerySettings(
                 conf.get(QueryOptions.MAX_WAIT),
                 conf.get(QueryOptions.CAPACITY),
                 QueryOptions.readConsistency(conf),
-                conf.get(QueryOptions.CACHE_SIZE));
+                conf.get(QueryOptions.CACHE_SIZE),
+                conf.get(QueryOptions.COLLAPSE_DUPLICATES));
     }
 
     /**
@@ -187,7 +190,8 @@ public record QuerySettings(
                 maxWait,
                 capacity,
                 readConsistency,
-                cacheSize);
+                cacheSize,
+                collapseDuplicates);
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */

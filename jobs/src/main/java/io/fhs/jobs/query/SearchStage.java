@@ -10,6 +10,7 @@ import io.fhs.connectors.qdrant.SearchHit;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.qdrant.WeightedRrf;
+import io.fhs.jobs.collection.DuplicateOf;
 import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.util.ArrayList;
@@ -258,6 +259,9 @@ public final class SearchStage implements AutoCloseable {
         if (!q.filter().isEmpty()) {
             r = r.withFilter(q.filter());
         }
+        if (settings.collapseDuplicates()) {
+            r = r.withEmptyFields(List.of(DuplicateOf.FIELD));
+        }
         if (settings.quantization().mode() == VectorQuantization.Mode.BINARY) {
             r = r.withSearchParams(128, true, 3.0);
         }
@@ -274,6 +278,7 @@ public final class SearchStage implements AutoCloseable {
         if (template.filter() != null && !template.filter().isEmpty()) {
             r = r.withFilter(template.filter());
         }
+        r = r.withEmptyFields(template.emptyFields());
         if (template.rescore() != null) {
             r = r.withSearchParams(template.hnswEf(), template.rescore(), template.oversampling());
         }

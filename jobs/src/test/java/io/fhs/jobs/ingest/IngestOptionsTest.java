@@ -153,4 +153,43 @@ class IngestOptionsTest {
         assertThatThrownBy(() -> IngestOptions.sanityCheck(negative))
                 .hasMessage("qdrant.write.max-retry-time must not be negative, got PT-1S");
     }
+
+    @Test
+    void duplicateChecksAreOffUnlessAThresholdIsSetAndTheThresholdIsACosine() {
+        Configuration shipped = ConfigLoader.load(CONF, Map.of());
+        assertThat(shipped.getOptional(IngestOptions.DUPLICATES_THRESHOLD)).isEmpty();
+        assertThat(shipped.get(IngestOptions.DUPLICATES_RECENT_CHUNKS)).isEqualTo(4096);
+        Configuration on = ConfigLoader.load(CONF, Map.of("ingest.duplicates.threshold", "0.95"));
+        IngestOptions.sanityCheck(on);
+        assertThat(on.get(IngestOptions.DUPLICATES_THRESHOLD)).isEqualTo(0.95);
+        for (String bad : new String[] {"0", "-0.5", "1.01", "NaN"}) {
+            Configuration c = ConfigLoader.load(null, Map.of("ingest.duplicates.threshold", bad));
+            assertThatThrownBy(() -> IngestOptions.sanityCheck(c))
+                    .hasMessage(
+                            "ingest.duplicates.threshold must be a cosine similarity in (0, 1],"
+                                    + " got "
+                                    + Double.parseDouble(bad));
+        }
+        Configuration int8 =
+                ConfigLoader.load(
+                        null, Map.of("ingest.duplicates.threshold", "0.9", "quantization", "int8"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(int8))
+                .hasMessage(
+                        "ingest.duplicates.threshold compares float vectors; quantization INT8"
+                                + " stores others");
+        Configuration recent =
+                ConfigLoader.load(null, Map.of("ingest.duplicates.recent-chunks", "-1"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(recent))
+                .hasMessage("ingest.duplicates.recent-chunks must be >= 0, got -1");
+        Configuration slow =
+                ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "ingest.duplicates.threshold", "0.9",
+                                "ingest.duplicates.timeout", "5 min"));
+        assertThatThrownBy(() -> IngestOptions.sanityCheck(slow))
+                .hasMessage(
+                        "ingest.duplicates.timeout must be shorter than encode.timeout, the"
+                                + " duplicate check's operator timeout");
+    }
 }
