@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             QueryBenchCommand.class,
             FaultsBenchCommand.class,
             SoakBenchCommand.class,
-            StateBenchCommand.class
+            StateBenchCommand.class,
+            FootprintBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

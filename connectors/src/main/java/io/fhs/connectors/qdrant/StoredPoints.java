@@ -5,6 +5,7 @@ import io.qdrant.client.WithVectorsSelectorFactory;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
 import io.qdrant.client.grpc.Points.ScrollPoints;
 import io.qdrant.client.grpc.Points.ScrollResponse;
+import io.qdrant.client.grpc.Points.VectorOutput;
 import io.qdrant.client.grpc.Points.WithPayloadSelector;
 import java.util.List;
 import java.util.function.Consumer;
@@ -79,5 +80,27 @@ public final class StoredPoints {
             v[i] = data.get(i);
         }
         return v;
+    }
+
+    /**
+     * The named sparse vector of a point, or null when it has none (servers answer in the sparse
+     * field or, older ones, in indices plus data).
+     */
+    public static SparseValues sparse(RetrievedPoint point, String name) {
+        VectorOutput vector = point.getVectors().getVectors().getVectorsMap().get(name);
+        if (vector == null) {
+            return null;
+        }
+        boolean current = vector.getSparse().getIndicesCount() > 0;
+        List<Integer> indices =
+                current ? vector.getSparse().getIndicesList() : vector.getIndices().getDataList();
+        List<Float> values = current ? vector.getSparse().getValuesList() : vector.getDataList();
+        int[] i = new int[indices.size()];
+        float[] v = new float[values.size()];
+        for (int k = 0; k < i.length; k++) {
+            i[k] = indices.get(k);
+            v[k] = values.get(k);
+        }
+        return new SparseValues(i, v);
     }
 }

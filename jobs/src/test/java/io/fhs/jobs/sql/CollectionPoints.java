@@ -1,14 +1,13 @@
 package io.fhs.jobs.sql;
 
 import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.connectors.qdrant.SparseValues;
 import io.fhs.connectors.qdrant.StoredPoints;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.JsonWithInt.Value;
 import io.qdrant.client.grpc.Points.RetrievedPoint;
-import io.qdrant.client.grpc.Points.VectorOutput;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -36,19 +35,10 @@ record CollectionPoints(Map<String, Point> byId) {
                         ? StoredPoints.dense(p, CollectionSpec.DEFAULT_DENSE_NAME)
                         : null;
         Map<Integer, Float> sparse = new HashMap<>();
-        VectorOutput s = vectors.get(CollectionSpec.DEFAULT_SPARSE_NAME);
+        SparseValues s = StoredPoints.sparse(p, CollectionSpec.DEFAULT_SPARSE_NAME);
         if (s != null) {
-            // Servers answer in the sparse field or, older ones, in indices plus data.
-            List<Integer> indices =
-                    s.getSparse().getIndicesCount() > 0
-                            ? s.getSparse().getIndicesList()
-                            : s.getIndices().getDataList();
-            List<Float> values =
-                    s.getSparse().getIndicesCount() > 0
-                            ? s.getSparse().getValuesList()
-                            : s.getDataList();
-            for (int i = 0; i < indices.size(); i++) {
-                sparse.put(indices.get(i), values.get(i));
+            for (int i = 0; i < s.size(); i++) {
+                sparse.put(s.indices()[i], s.values()[i]);
             }
         }
         return new Point(dense, sparse, p.getPayloadMap());
