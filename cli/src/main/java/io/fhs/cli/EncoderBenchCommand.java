@@ -62,6 +62,15 @@ final class EncoderBenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Skip the peer.")
     boolean noPeer;
 
+    @Option(
+            names = "--session-study",
+            description =
+                    "Instead: time the bare ONNX Runtime loop with each session option changed"
+                            + " from ONNX Runtime's defaults (graph optimization level, intra-op"
+                            + " spinning, CPU memory arena, memory patterns), rounds interleaved,"
+                            + " and print each against the defaults.")
+    boolean sessionStudy;
+
     @Mixin ProgressOptionsMixin progress;
 
     @Override
@@ -87,6 +96,10 @@ final class EncoderBenchCommand implements Callable<Integer> {
             }
             EncoderBenchmark bench = new EncoderBenchmark(model, texts);
             warmUp(model, peer, texts);
+            if (sessionStudy) {
+                SessionStudy.run(bench, model, encoder, rounds, texts);
+                return 0;
+            }
 
             Map<String, List<Measurement>> results = new LinkedHashMap<>();
             // No rate: a measurement per second or two says nothing; the time left does.

@@ -68,12 +68,20 @@ public final class EncoderBenchmark {
     }
 
     public Measurement ceiling() {
+        return ceiling("ceiling", encoder);
+    }
+
+    /**
+     * The bare loop on {@code same}'s session: another encoder of the same model directory, opened
+     * with other session options.
+     */
+    public Measurement ceiling(String name, DenseEncoder same) {
         long start = System.nanoTime();
         for (TokenizedBatch batch : batches) {
-            encoder.model().run(batch);
+            same.model().run(batch);
         }
         long nanos = System.nanoTime() - start;
-        return new Measurement("ceiling", texts.size(), wordPieces, paddedPositions, nanos);
+        return new Measurement(name, texts.size(), wordPieces, paddedPositions, nanos);
     }
 
     /**

@@ -41,6 +41,7 @@ public final class DenseEncoder implements AutoCloseable {
                         dir,
                         config.maxSeqLength(),
                         options.intraOpThreads(),
+                        options.tuning(),
                         new OnnxModel.ExpectedOutput(
                                 3,
                                 List.of("last_hidden_state", "token_embeddings"),

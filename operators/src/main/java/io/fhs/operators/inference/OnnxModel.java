@@ -57,13 +57,14 @@ public final class OnnxModel implements AutoCloseable {
             ModelDirectory dir,
             int maxLength,
             int intraOpThreads,
+            SessionTuning tuning,
             ExpectedOutput output) {
         this.dir = dir;
         this.guard = new CloseGuard(owner);
         this.tokenizer = new TextTokenizer(dir, maxLength);
         SharedSessions.Lease acquired = null;
         try {
-            acquired = SharedSessions.acquire(dir.onnxFile(), intraOpThreads);
+            acquired = SharedSessions.acquire(dir.onnxFile(), intraOpThreads, tuning);
             this.signature =
                     GraphSignature.inspect(
                             dir.onnxFile(),
@@ -93,7 +94,18 @@ public final class OnnxModel implements AutoCloseable {
             int maxLength,
             int intraOpThreads,
             ExpectedOutput output) {
-        OnnxModel model = new OnnxModel(owner, dir, maxLength, intraOpThreads, output);
+        return open(owner, dir, maxLength, intraOpThreads, SessionTuning.defaults(), output);
+    }
+
+    /** As {@link #open(String, ModelDirectory, int, int, ExpectedOutput)}, tuned. */
+    public static OnnxModel open(
+            String owner,
+            ModelDirectory dir,
+            int maxLength,
+            int intraOpThreads,
+            SessionTuning tuning,
+            ExpectedOutput output) {
+        OnnxModel model = new OnnxModel(owner, dir, maxLength, intraOpThreads, tuning, output);
         try {
             output.check().accept(model);
             return model;

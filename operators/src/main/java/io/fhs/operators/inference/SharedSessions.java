@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link OrtSession} per (model file, thread count) in the JVM, shared by reference count.
+ * One {@link OrtSession} per (model file, thread count, tuning) in the JVM, shared by reference
+ * count.
  *
  * <p>An {@code OrtSession} is thread-safe and holds the model's weights, so parallel operator
  * instances in one TaskManager share it instead of loading the weights once per subtask.
@@ -52,7 +53,11 @@ public final class SharedSessions {
     }
 
     public static Lease acquire(Path onnxFile, int intraOpThreads) {
-        Key key = new Key(onnxFile.toAbsolutePath().normalize(), intraOpThreads);
+        return acquire(onnxFile, intraOpThreads, SessionTuning.defaults());
+    }
+
+    public static Lease acquire(Path onnxFile, int intraOpThreads, SessionTuning tuning) {
+        Key key = new Key(onnxFile.toAbsolutePath().normalize(), intraOpThreads, tuning);
         synchronized (SESSIONS) {
             Entry entry = SESSIONS.get(key);
             if (entry == null) {
@@ -86,7 +91,7 @@ public final class SharedSessions {
     private static OrtSession open(Key key) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            key.tuning.applyTo(options);
             if (key.intraOpThreads > 0) {
                 options.setIntraOpNumThreads(key.intraOpThreads);
             }
@@ -96,10 +101,11 @@ public final class SharedSessions {
             long start = System.nanoTime();
             OrtSession session = env.createSession(key.file.toString(), options);
             LOG.info(
-                    "Loaded ONNX model {} in {} ms (intra-op threads: {})",
+                    "Loaded ONNX model {} in {} ms (intra-op threads: {}; {})",
                     key.file,
                     (System.nanoTime() - start) / 1_000_000,
-                    key.intraOpThreads > 0 ? key.intraOpThreads : "runtime default");
+                    key.intraOpThreads > 0 ? key.intraOpThreads : "runtime default",
+                    key.tuning.label());
             return session;
         } catch (OrtException e) {
             throw new ModelException(
@@ -107,7 +113,7 @@ public final class SharedSessions {
         }
     }
 
-    private record Key(Path file, int intraOpThreads) {}
+    private record Key(Path file, int intraOpThreads, SessionTuning tuning) {}
 
     private static final class Entry {
         final OrtSession session;
