@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             FaultsBenchCommand.class,
             SoakBenchCommand.class,
             StateBenchCommand.class,
-            FootprintBenchCommand.class
+            FootprintBenchCommand.class,
+            ScalingBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,6 +19,7 @@ import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code fhs bench ingest}: the ingest job against the bare encoder, and freshness. */
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Measure the ingest job's throughput against the bare encoder, and its freshness.",
-            "Runs the ingest job (local Flink, parallelism 1) from Kafka into a fresh Qdrant",
+            "Runs the ingest job (local Flink, --parallelism) from Kafka into a fresh Qdrant",
             "collection and compares its docs/s with the bare dense encoder over the same chunk",
             "texts (measured before and after the job). Then runs the job unbounded and sends",
             "documents at a fixed rate (default: half the measured capacity) to measure",
@@ -67,6 +68,15 @@ final class IngestBenchCommand implements Callable<Integer> {
     int warmupDocs;
 
     @Option(
+            names = "--parallelism",
+            defaultValue = "1",
+            description =
+                    "Subtasks per operator of the measured job, and partitions of its topic"
+                            + " (default: ${DEFAULT-VALUE}). Give encode.workers and"
+                            + " encode.threads so that subtasks x workers x threads = cores.")
+    int parallelism;
+
+    @Option(
             names = "--plot",
             paramLabel = "PREFIX",
             description =
@@ -99,6 +109,10 @@ final class IngestBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (parallelism < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--parallelism must be >= 1, got " + parallelism);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path home = Path.of(System.getProperty("fhs.home", "."));
         Path corpus =
@@ -111,7 +125,13 @@ final class IngestBenchCommand implements Callable<Integer> {
         IngestOptions.sanityCheck(conf);
 
         List<String> texts = IngestBenchmark.chunkTexts(conf, used);
-        out.printf("%d documents, %d chunks (%s)%n", used.size(), texts.size(), corpus);
+        out.printf(
+                "%d documents, %d chunks (%s); parallelism %d on %d cores%n",
+                used.size(),
+                texts.size(),
+                corpus,
+                parallelism,
+                Runtime.getRuntime().availableProcessors());
         out.flush();
         double before = IngestBenchmark.bareEncoderSeconds(conf, texts);
         out.printf("bare encoder:   %.1f s%n", before);
@@ -122,17 +142,18 @@ final class IngestBenchCommand implements Callable<Integer> {
             // before the measurement rather than during it.
             Configuration warm = renamed(conf, run + "-warmup");
             List<TextRecord> warmDocs = used.subList(0, Math.min(warmupDocs, used.size()));
-            IngestCommand.produce(warm, warmDocs);
+            produce(warm, warmDocs);
             long warmChunks = IngestBenchmark.chunkTexts(warm, warmDocs).size();
             ProgressLine warmLine = progress.line("warm-up job", "chunks in Qdrant", "chunks/s");
             double[] w =
-                    IngestBenchmark.runJob(warm, warmChunks, n -> warmLine.update(n, warmChunks));
+                    IngestBenchmark.runJob(
+                            warm, warmChunks, parallelism, n -> warmLine.update(n, warmChunks));
             warmLine.finish();
             dropCollections(conf, run + "-warmup");
             out.printf("warm-up job:    %.1f s (%d documents)%n", w[0], warmDocs.size());
             out.flush();
         }
-        IngestCommand.produce(conf, used);
+        produce(conf, used);
         List<Charts.Point> indexed = new ArrayList<>();
         long jobStart = System.nanoTime();
         ProgressLine jobLine = progress.line("ingest job", "chunks in Qdrant", "chunks/s");
@@ -140,6 +161,7 @@ final class IngestBenchCommand implements Callable<Integer> {
                 IngestBenchmark.runJob(
                         conf,
                         texts.size(),
+                        parallelism,
                         n -> {
                             indexed.add(new Charts.Point((System.nanoTime() - jobStart) / 1e9, n));
                             jobLine.update(n, texts.size());
@@ -152,14 +174,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         Throughput t =
                 new Throughput(
                         used.size(), texts.size(), before, after, job[0], job[1], (long) job[2]);
-        out.printf(
-                "%nthroughput docs/s: bare encoder %.1f, job steady %.1f (ratio %.2f), job incl."
-                        + " start-up %.1f (ratio %.2f)%n",
-                t.bareDocsPerSecond(),
-                t.steadyDocsPerSecond(),
-                t.steadyDocsPerSecond() / t.bareDocsPerSecond(),
-                t.jobDocsPerSecond(),
-                t.jobDocsPerSecond() / t.bareDocsPerSecond());
+        out.printf("%n%s%n", t.summary());
         out.flush();
         if (plot != null) {
             plotThroughput(indexed, texts.size() / Math.min(before, after), texts.size());
@@ -193,6 +208,13 @@ final class IngestBenchCommand implements Callable<Integer> {
             plotFreshness(l);
         }
         return 0;
+    }
+
+    private void produce(Configuration conf, List<TextRecord> docs) throws Exception {
+        if (parallelism > 1) {
+            IngestBenchmark.createTopic(conf, parallelism);
+        }
+        IngestCommand.produce(conf, docs);
     }
 
     private Path plotFile(String suffix) {

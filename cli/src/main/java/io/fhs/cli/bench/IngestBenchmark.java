@@ -6,6 +6,8 @@ import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.CalibrationSample;
 import io.fhs.jobs.ingest.CollectionLayout;
 import io.fhs.jobs.ingest.IngestJob;
+import io.fhs.jobs.ingest.IngestOptions;
+import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
@@ -16,10 +18,14 @@ import io.qdrant.client.QdrantClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * End-to-end ingest throughput (Kafka to searchable in Qdrant) against the bare dense encoder over
@@ -48,6 +54,22 @@ public final class IngestBenchmark {
             return docs / jobSeconds;
         }
 
+        /**
+         * The result line; {@link PinnedIngestRun} reads it back from a child's output, so its
+         * format is a contract ({@code PinnedIngestRunTest}).
+         */
+        public String summary() {
+            return String.format(
+                    Locale.ROOT,
+                    "throughput docs/s: bare encoder %.1f, job steady %.1f (ratio %.2f), job"
+                            + " incl. start-up %.1f (ratio %.2f)",
+                    bareDocsPerSecond(),
+                    steadyDocsPerSecond(),
+                    steadyDocsPerSecond() / bareDocsPerSecond(),
+                    jobDocsPerSecond(),
+                    jobDocsPerSecond() / bareDocsPerSecond());
+        }
+
         /** First point visible to last: the rate the running job sustains. */
         public double steadyDocsPerSecond() {
             double chunksPerSecond =
@@ -72,13 +94,18 @@ public final class IngestBenchmark {
         return CalibrationSample.chunkTexts(conf, records, Integer.MAX_VALUE);
     }
 
-    /** Seconds the bare dense encoder takes for {@code texts}, model loading excluded. */
+    /**
+     * Seconds the bare dense encoder takes for {@code texts}, model loading excluded. It runs on as
+     * many intra-op threads as the JVM may use cores: under {@code taskset} that is the pinned set,
+     * where ONNX Runtime's own default would count every core of the machine.
+     */
     public static double bareEncoderSeconds(Configuration conf, List<String> texts) {
         try (DenseEncoder encoder =
                 DenseEncoder.open(
                         ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
                         // The peer at its best whatever the job's settings: all cores, one call.
-                        EncoderOptions.defaults())) {
+                        EncoderOptions.defaults()
+                                .withIntraOpThreads(Runtime.getRuntime().availableProcessors()))) {
             encoder.encode(texts.subList(0, Math.min(64, texts.size())), Role.DOCUMENT);
             long start = System.nanoTime();
             encoder.encode(texts, Role.DOCUMENT);
@@ -87,14 +114,30 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Runs the ingest job (bounded, parallelism 1) over a topic that already holds {@code docs}
-     * documents, polling Qdrant until {@code chunks} points are visible.
+     * Creates the job's topic with {@code partitions} partitions, so that every source subtask of a
+     * job with that parallelism reads its share (the local broker's default is one).
      */
-    public static double[] runJob(Configuration conf, long chunks, Consumer<Long> progress)
+    public static void createTopic(Configuration conf, int partitions) throws Exception {
+        try (Admin admin = Admin.create(KafkaOptions.properties(conf))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(
+                                            conf.get(IngestOptions.TOPIC), partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Runs the ingest job (bounded, {@code parallelism} subtasks per operator) over a topic that
+     * already holds the documents, polling Qdrant until {@code chunks} points are visible.
+     */
+    public static double[] runJob(
+            Configuration conf, long chunks, int parallelism, Consumer<Long> progress)
             throws Exception {
         CollectionLayout.prepare(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         IngestJob.buildFromKafka(env, conf, true);
         String collection = conf.get(QdrantOptions.COLLECTION);
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
