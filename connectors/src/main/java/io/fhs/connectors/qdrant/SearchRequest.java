@@ -91,6 +91,17 @@ public record SearchRequest(
         return new Copy(dense, sparse, Mode.HYBRID, limit, candidates).build();
     }
 
+    /**
+     * This search for {@code n} hits; a hybrid search's prefetches go at least as deep, since its
+     * fused list can hold no more points than they find.
+     */
+    public SearchRequest withLimit(int n) {
+        Copy c = new Copy(this);
+        c.limit = n;
+        c.candidateLimit = mode == Mode.HYBRID ? Math.max(candidateLimit, n) : n;
+        return c.build();
+    }
+
     public SearchRequest withFusion(Fusion f, int k) {
         Copy c = new Copy(this);
         c.fusion = f;
@@ -142,8 +153,8 @@ public record SearchRequest(
         final float[] dense;
         final SparseValues sparse;
         final Mode mode;
-        final int limit;
-        final int candidateLimit;
+        int limit;
+        int candidateLimit;
         Fusion fusion = Fusion.RRF;
         int rrfK = DEFAULT_RRF_K;
         Map<String, String> filter = Map.of();

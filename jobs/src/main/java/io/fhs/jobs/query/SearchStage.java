@@ -36,8 +36,11 @@ public final class SearchStage implements AutoCloseable {
     private static final List<String> PAYLOAD =
             List.of("doc_id", "chunk", "title", "text", "metadata");
     // Chunks of one document crowd each other out: where Qdrant cannot group them (fusion here),
-    // ask for this many times more, then collapse.
+    // ask for this many times more, then collapse; and if that still leaves fewer than top_k
+    // documents while more chunks exist, ask again DEEPEN times deeper, up to MAX_COLLAPSE_CHUNKS.
     static final int COLLAPSE_OVERFETCH = 3;
+    static final int DEEPEN = 4;
+    static final int MAX_COLLAPSE_CHUNKS = 4_096;
 
     private final QuerySettings settings;
     private final QdrantSearcher searcher;
@@ -137,10 +140,40 @@ public final class SearchStage implements AutoCloseable {
                 .withSearchMs(deadlineMs);
     }
 
-    /** One search (two for weighted fusion), its hits in rank order, collapsed as configured. */
+    /**
+     * One search (two for weighted fusion), its hits in rank order, collapsed as configured. A
+     * search collapsed here rather than grouped by Qdrant is repeated deeper while it gives fewer
+     * than {@code wanted} documents and Qdrant had more chunks to give, so that a document with
+     * many chunks cannot crowd the others out of a fused search either.
+     */
     private CompletableFuture<List<QueryResult.Hit>> find(
             QueryWork w, int wanted, RetryPolicy.Streak failures) {
         SearchRequest r = request(w, wanted);
+        if (!settings.collapse() || settings.groupsOnServer(r.mode())) {
+            return chunks(w, r, failures).thenApply(hits -> finish(hits, wanted));
+        }
+        return deepening(w, r, wanted, failures);
+    }
+
+    private CompletableFuture<List<QueryResult.Hit>> deepening(
+            QueryWork w, SearchRequest r, int wanted, RetryPolicy.Streak failures) {
+        return chunks(w, r, failures)
+                .thenCompose(
+                        hits -> {
+                            List<QueryResult.Hit> docs = collapse(hits, wanted);
+                            int deeper = Math.min(r.limit() * DEEPEN, MAX_COLLAPSE_CHUNKS);
+                            if (docs.size() >= wanted
+                                    || hits.size() < r.limit()
+                                    || deeper <= r.limit()) {
+                                return CompletableFuture.completedFuture(docs);
+                            }
+                            return deepening(w, r.withLimit(deeper), wanted, failures);
+                        });
+    }
+
+    /** The hits of one request (two for weighted fusion), in rank order, not yet collapsed. */
+    private CompletableFuture<List<QueryResult.Hit>> chunks(
+            QueryWork w, SearchRequest r, RetryPolicy.Streak failures) {
         if (r.mode() != SearchRequest.Mode.HYBRID || !settings.fusesOnClient()) {
             SearchRequest.Mode mode = r.mode();
             CompletableFuture<List<SearchHit>> search =
@@ -159,7 +192,7 @@ public final class SearchStage implements AutoCloseable {
                                             mode == SearchRequest.Mode.DENSE ? s : null,
                                             mode == SearchRequest.Mode.SPARSE ? s : null));
                         }
-                        return finish(hits, wanted);
+                        return hits;
                     });
         }
         int depth = r.candidateLimit();
@@ -187,7 +220,7 @@ public final class SearchStage implements AutoCloseable {
                                                 denseScores.get(h.pointId()),
                                                 sparseScores.get(h.pointId())));
                             }
-                            return finish(hits, wanted);
+                            return hits;
                         });
     }
 
