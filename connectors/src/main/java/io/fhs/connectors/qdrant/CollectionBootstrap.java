@@ -60,9 +60,10 @@ public final class CollectionBootstrap {
             index(client, name, field, PayloadSchemaType.Keyword);
         }
         LOG.info(
-                "Created Qdrant collection {} ({} dims, {}, {})",
+                "Created Qdrant collection {} ({} dims, prefix {}, {}, {})",
                 name,
                 spec.dimension(),
+                spec.prefixDimension(),
                 spec.distance(),
                 spec.distribution());
         return true;
@@ -117,6 +118,22 @@ public final class CollectionBootstrap {
                                                     .setAlwaysRam(spec.quantizationAlwaysRam())));
             case NONE -> {}
         }
+        Collections.VectorParamsMap.Builder vectors =
+                Collections.VectorParamsMap.newBuilder().putMap(spec.denseName(), dense.build());
+        if (spec.prefixDimension() > 0) {
+            // Searched only for a two-stage search's candidates: float32, same graph settings.
+            vectors.putMap(
+                    MatryoshkaPrefix.VECTOR_NAME,
+                    VectorParams.newBuilder()
+                            .setSize(spec.prefixDimension())
+                            .setDistance(distance(spec.distance()))
+                            .setOnDisk(spec.onDisk())
+                            .setHnswConfig(
+                                    Collections.HnswConfigDiff.newBuilder()
+                                            .setM(spec.hnswM())
+                                            .setEfConstruct(spec.hnswEfConstruct()))
+                            .build());
+        }
         CollectionSpec.Distribution spread = spec.distribution();
         CreateCollection.Builder create =
                 CreateCollection.newBuilder()
@@ -125,10 +142,7 @@ public final class CollectionBootstrap {
                         .setReplicationFactor(spread.replicationFactor())
                         .setWriteConsistencyFactor(spread.writeConsistencyFactor())
                         .setVectorsConfig(
-                                Collections.VectorsConfig.newBuilder()
-                                        .setParamsMap(
-                                                Collections.VectorParamsMap.newBuilder()
-                                                        .putMap(spec.denseName(), dense.build())));
+                                Collections.VectorsConfig.newBuilder().setParamsMap(vectors));
         if (spec.hasSparse()) {
             Collections.SparseVectorParams.Builder sparse =
                     Collections.SparseVectorParams.newBuilder();
@@ -161,7 +175,8 @@ public final class CollectionBootstrap {
                         "dense dimension is "
                                 + existing.getSize()
                                 + ", the model needs "
-                                + spec.dimension());
+                                + spec.dimension()
+                                + " (model.dense, model.truncate-dim)");
             }
             if (existing.getDistance() != distance(spec.distance())) {
                 out.add(
@@ -177,6 +192,7 @@ public final class CollectionBootstrap {
                 out.add("dense datatype is " + hasType + ", the job writes " + wantType);
             }
         }
+        prefixDifferences(dense.get(MatryoshkaPrefix.VECTOR_NAME), spec, out);
         if (spec.hasSparse()) {
             Map<String, Collections.SparseVectorParams> sparse =
                     params.getSparseVectorsConfig().getMapMap();
@@ -199,6 +215,19 @@ public final class CollectionBootstrap {
         }
         distributionDifferences(params, spec.distribution(), out);
         return out;
+    }
+
+    // Points written without the prefix vector would be missing from two-stage searches.
+    private static void prefixDifferences(
+            VectorParams existing, CollectionSpec spec, List<String> out) {
+        int has = existing == null ? 0 : (int) existing.getSize();
+        if (has != spec.prefixDimension()) {
+            out.add(
+                    "qdrant.matryoshka-dim is "
+                            + (has == 0 ? "unset" : has)
+                            + " in the collection, the job asks "
+                            + (spec.prefixDimension() == 0 ? "none" : spec.prefixDimension()));
+        }
     }
 
     // Named by the options that set them: fixing one means changing an option or the collection.

@@ -23,6 +23,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param sparseIdf let Qdrant apply IDF to the sparse vector (for BM25)
  * @param keywordIndexes payload fields to index as keywords ({@code doc_id} is always indexed)
  * @param distribution shards and replicas across the nodes of a Qdrant cluster
+ * @param prefixDimension size of the Matryoshka prefix vector ({@link MatryoshkaPrefix}) stored
+ *     beside the dense one for two-stage search; 0 for none
  */
 @PublicEvolving
 public record CollectionSpec(
@@ -39,7 +41,8 @@ public record CollectionSpec(
         String sparseName,
         boolean sparseIdf,
         List<String> keywordIndexes,
-        Distribution distribution)
+        Distribution distribution,
+        int prefixDimension)
         implements Serializable {
 
     public static final String DEFAULT_DENSE_NAME = "dense";
@@ -132,6 +135,47 @@ public record CollectionSpec(
         }
         keywordIndexes = List.copyOf(keywordIndexes);
         Objects.requireNonNull(distribution, "distribution");
+        if (prefixDimension < 0 || prefixDimension > dimension) {
+            throw new IllegalArgumentException(
+                    "Matryoshka prefix dimension must be from 0 to the dense dimension "
+                            + dimension
+                            + ", got "
+                            + prefixDimension);
+        }
+    }
+
+    /** A collection without a Matryoshka prefix vector. */
+    public CollectionSpec(
+            String name,
+            String denseName,
+            int dimension,
+            Distance distance,
+            Datatype datatype,
+            boolean onDisk,
+            int hnswM,
+            int hnswEfConstruct,
+            Quantization quantization,
+            boolean quantizationAlwaysRam,
+            String sparseName,
+            boolean sparseIdf,
+            List<String> keywordIndexes,
+            Distribution distribution) {
+        this(
+                name,
+                denseName,
+                dimension,
+                distance,
+                datatype,
+                onDisk,
+                hnswM,
+                hnswEfConstruct,
+                quantization,
+                quantizationAlwaysRam,
+                sparseName,
+                sparseIdf,
+                keywordIndexes,
+                distribution,
+                0);
     }
 
     /** A cosine float32 collection with a sparse vector, HNSW defaults and no quantization. */
@@ -191,6 +235,13 @@ public record CollectionSpec(
         return c.build();
     }
 
+    /** This collection with a Matryoshka prefix vector of {@code dimension} (0: none). */
+    public CollectionSpec withPrefixDimension(int dimension) {
+        Copy c = new Copy(this);
+        c.prefixDimension = dimension;
+        return c.build();
+    }
+
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final String name;
@@ -207,6 +258,7 @@ public record CollectionSpec(
         boolean sparseIdf;
         List<String> keywordIndexes;
         Distribution distribution;
+        int prefixDimension;
 
         Copy(CollectionSpec s) {
             name = s.name;
@@ -223,6 +275,7 @@ public record CollectionSpec(
             sparseIdf = s.sparseIdf;
             keywordIndexes = s.keywordIndexes;
             distribution = s.distribution;
+            prefixDimension = s.prefixDimension;
         }
 
         CollectionSpec build() {
@@ -240,7 +293,8 @@ public record CollectionSpec(
                     sparseName,
                     sparseIdf,
                     keywordIndexes,
-                    distribution);
+                    distribution,
+                    prefixDimension);
         }
     }
 

@@ -99,6 +99,21 @@ final class QdrantRequests {
             String sparseName,
             List<QdrantWrite> writes,
             boolean guarded) {
+        return upsert(collection, denseName, sparseName, writes, guarded, 0);
+    }
+
+    /**
+     * As {@link #upsert(String, String, String, List, boolean)}, each dense vector's first {@code
+     * prefixDimension} values also stored, normalized, as {@link MatryoshkaPrefix#VECTOR_NAME} (0:
+     * not).
+     */
+    static Points.UpsertPoints upsert(
+            String collection,
+            String denseName,
+            String sparseName,
+            List<QdrantWrite> writes,
+            boolean guarded,
+            int prefixDimension) {
         // A batch may carry the same point twice (a replayed chunk); the last write wins, as it
         // would with two requests.
         Map<String, Points.PointStruct> points = new LinkedHashMap<>();
@@ -106,6 +121,11 @@ final class QdrantRequests {
             Map<String, Points.Vector> vectors = new HashMap<>(2);
             if (w.dense() != null) {
                 vectors.put(denseName, VectorFactory.vector(w.dense()));
+                if (prefixDimension > 0) {
+                    vectors.put(
+                            MatryoshkaPrefix.VECTOR_NAME,
+                            VectorFactory.vector(MatryoshkaPrefix.of(w.dense(), prefixDimension)));
+                }
             }
             if (w.sparseIndices() != null) {
                 List<Float> values = new ArrayList<>(w.sparseValues().length);

@@ -5,6 +5,7 @@ import static io.qdrant.client.ConditionFactory.matchKeyword;
 
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QueryFactory;
+import io.qdrant.client.VectorInputFactory;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Common;
 import io.qdrant.client.grpc.JsonWithInt.Value;
@@ -185,9 +186,12 @@ public final class QdrantSearcher implements AutoCloseable {
         Points.SearchParams params = params(r);
         switch (r.mode()) {
             case DENSE -> {
-                q.setQuery(QueryFactory.nearest(r.dense())).setUsing(denseName).setParams(params);
+                q.setQuery(denseQuery(r)).setUsing(denseName).setParams(params);
                 if (filter != null) {
                     q.setFilter(filter);
+                }
+                if (r.twoStage() != null) {
+                    q.addPrefetch(prefixPrefetch(r, params, filter));
                 }
             }
             case SPARSE -> {
@@ -203,6 +207,10 @@ public final class QdrantSearcher implements AutoCloseable {
                                 .setUsing(denseName)
                                 .setLimit(r.candidateLimit())
                                 .setParams(params);
+                if (r.twoStage() != null) {
+                    // The dense list itself in two stages: prefix prefetch, full-vector rescoring.
+                    dense.addPrefetch(prefixPrefetch(r, params, filter));
+                }
                 Points.PrefetchQuery.Builder sparse =
                         Points.PrefetchQuery.newBuilder()
                                 .setQuery(sparseQuery(r))
@@ -232,6 +240,36 @@ public final class QdrantSearcher implements AutoCloseable {
             q.setReadConsistency(r.readConsistency().toGrpc());
         }
         return q.build();
+    }
+
+    /** Nearest neighbours of the dense vector, picked by MMR where the request asks for it. */
+    private static Points.Query denseQuery(SearchRequest r) {
+        if (r.mmr() == null) {
+            return QueryFactory.nearest(r.dense());
+        }
+        return QueryFactory.nearest(
+                VectorInputFactory.vectorInput(r.dense()),
+                Points.Mmr.newBuilder()
+                        .setDiversity((float) r.mmr().diversity())
+                        .setCandidatesLimit(r.mmr().candidates())
+                        .build());
+    }
+
+    /** The first stage of a two-stage search: candidates by the Matryoshka prefix vector. */
+    private static Points.PrefetchQuery.Builder prefixPrefetch(
+            SearchRequest r, Points.SearchParams params, Common.Filter filter) {
+        SearchRequest.TwoStage t = r.twoStage();
+        Points.PrefetchQuery.Builder p =
+                Points.PrefetchQuery.newBuilder()
+                        .setQuery(
+                                QueryFactory.nearest(MatryoshkaPrefix.of(r.dense(), t.dimension())))
+                        .setUsing(t.vectorName())
+                        .setLimit(t.candidates())
+                        .setParams(params);
+        if (filter != null) {
+            p.setFilter(filter);
+        }
+        return p;
     }
 
     private static Points.Query sparseQuery(SearchRequest r) {

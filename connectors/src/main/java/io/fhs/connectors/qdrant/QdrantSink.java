@@ -35,6 +35,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
     private final RejectedWriteHandler rejectedWriteHandler;
     private final boolean guardedWrites;
     private final boolean deleteTombstones;
+    // Dimensions of the stored Matryoshka prefix vector; 0 for none.
+    private final int prefixDimension;
 
     QdrantSink(
             ElementConverter<InputT, QdrantWrite> converter,
@@ -51,7 +53,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
             RetryPolicy retryPolicy,
             RejectedWriteHandler rejectedWriteHandler,
             boolean guardedWrites,
-            boolean deleteTombstones) {
+            boolean deleteTombstones,
+            int prefixDimension) {
         super(
                 converter,
                 maxBatchSize,
@@ -68,6 +71,7 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
         this.rejectedWriteHandler = rejectedWriteHandler;
         this.guardedWrites = guardedWrites;
         this.deleteTombstones = deleteTombstones;
+        this.prefixDimension = prefixDimension;
     }
 
     public static <InputT> QdrantSinkBuilder<InputT> builder() {
@@ -104,7 +108,8 @@ public class QdrantSink<InputT> extends AsyncSinkBase<InputT, QdrantWrite> {
                 retryPolicy,
                 rejectedWriteHandler,
                 guardedWrites,
-                deleteTombstones);
+                deleteTombstones,
+                prefixDimension);
     }
 
     @Override

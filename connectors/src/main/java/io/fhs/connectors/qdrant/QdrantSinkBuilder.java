@@ -30,6 +30,7 @@ public class QdrantSinkBuilder<InputT> {
     private RejectedWriteHandler rejectedWriteHandler;
     private boolean guardedWrites = DEFAULT_GUARDED_WRITES;
     private boolean deleteTombstones = DEFAULT_DELETE_TOMBSTONES;
+    private int prefixDimension;
 
     QdrantSinkBuilder() {}
 
@@ -129,6 +130,20 @@ public class QdrantSinkBuilder<InputT> {
         return this;
     }
 
+    /**
+     * Also store the first {@code dimension} values of each dense vector, normalized, as the named
+     * vector {@link MatryoshkaPrefix#VECTOR_NAME}: the first stage of a two-stage search (0, the
+     * default: none).
+     */
+    public QdrantSinkBuilder<InputT> setMatryoshkaPrefix(int dimension) {
+        if (dimension < 0) {
+            throw new IllegalArgumentException(
+                    "Matryoshka prefix dimension must be >= 0, got " + dimension);
+        }
+        this.prefixDimension = dimension;
+        return this;
+    }
+
     public QdrantSink<InputT> build() {
         if (converter == null) {
             throw new IllegalArgumentException(
@@ -160,7 +175,8 @@ public class QdrantSinkBuilder<InputT> {
                 retryPolicy,
                 rejectedWriteHandler,
                 guardedWrites,
-                deleteTombstones);
+                deleteTombstones,
+                prefixDimension);
     }
 
     /** The identity converter, for streams of {@link QdrantWrite}. */

@@ -51,6 +51,8 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
     private final boolean guarded;
     // Guarded full deletes of versioned documents leave a tombstone (see Tombstones).
     private final boolean tombstones;
+    // Dimensions of the Matryoshka prefix vector written beside the dense one; 0 for none.
+    private final int prefixDimension;
     // Consecutive transient failures, across batches: the policy bounds how long they may last.
     private final RetryPolicy.Streak failures;
     private final QdrantWriteClient client;
@@ -132,7 +134,38 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             RejectedWriteHandler rejectedWriteHandler,
             boolean guarded,
             boolean tombstones) {
+        this(
+                converter,
+                context,
+                configuration,
+                state,
+                clientProvider,
+                collection,
+                denseName,
+                sparseName,
+                retryPolicy,
+                rejectedWriteHandler,
+                guarded,
+                tombstones,
+                0);
+    }
+
+    QdrantSinkWriter(
+            ElementConverter<InputT, QdrantWrite> converter,
+            WriterInitContext context,
+            AsyncSinkWriterConfiguration configuration,
+            Collection<BufferedRequestState<QdrantWrite>> state,
+            QdrantWriteClient.Provider clientProvider,
+            String collection,
+            String denseName,
+            String sparseName,
+            RetryPolicy retryPolicy,
+            RejectedWriteHandler rejectedWriteHandler,
+            boolean guarded,
+            boolean tombstones,
+            int prefixDimension) {
         super(converter, context, configuration, state);
+        this.prefixDimension = prefixDimension;
         this.guarded = guarded;
         this.tombstones = guarded && tombstones;
         this.clientProvider = clientProvider;
@@ -326,7 +359,12 @@ class QdrantSinkWriter<InputT> extends AsyncSinkWriter<InputT, QdrantWrite> {
             CompletableFuture<Points.UpdateResult> upserted =
                     client.upsert(
                             QdrantRequests.upsert(
-                                    collection, denseName, sparseName, segment.writes(), guarded));
+                                    collection,
+                                    denseName,
+                                    sparseName,
+                                    segment.writes(),
+                                    guarded,
+                                    prefixDimension));
             Map<String, Long> versions =
                     guarded ? VersionGuard.versions(segment.writes()) : Map.of();
             return versions.isEmpty()

@@ -1,7 +1,9 @@
 package io.fhs.connectors.qdrant;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
@@ -23,6 +25,8 @@ import org.apache.flink.annotation.PublicEvolving;
  * @param readConsistency replicas asked in a replicated collection (null: Qdrant's default, one)
  * @param emptyFields payload fields that must be missing, null or [] on a hit (Qdrant's is_empty),
  *     e.g. {@code duplicate_of} to leave out chunks marked as near-duplicates
+ * @param mmr maximal marginal relevance of the dense search (null: plain nearest neighbours)
+ * @param twoStage the dense search prefetches with a Matryoshka prefix vector first (null: none)
  */
 @PublicEvolving
 public record SearchRequest(
@@ -40,9 +44,59 @@ public record SearchRequest(
         Boolean rescore,
         double oversampling,
         ReadConsistency readConsistency,
-        List<String> emptyFields) {
+        List<String> emptyFields,
+        Mmr mmr,
+        TwoStage twoStage) {
 
     public static final int DEFAULT_RRF_K = 60;
+
+    /**
+     * Qdrant's maximal marginal relevance (1.15+): of the {@code candidates} nearest points, pick
+     * one after the other the point that best trades similarity to the query against similarity to
+     * the points already picked.
+     *
+     * @param diversity 0 ranks by relevance alone, 1 by diversity alone
+     * @param candidates nearest points MMR chooses from (at least the search's limit)
+     */
+    public record Mmr(double diversity, int candidates) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public Mmr {
+            if (!(diversity >= 0 && diversity <= 1)) {
+                throw new IllegalArgumentException(
+                        "MMR diversity must be from 0 to 1, got " + diversity);
+            }
+            if (candidates < 1) {
+                throw new IllegalArgumentException(
+                        "MMR candidates must be >= 1, got " + candidates);
+            }
+        }
+    }
+
+    /**
+     * A two-stage dense search: the {@code candidates} nearest points by the named vector holding
+     * the first {@code dimension} dimensions of the dense vector (normalized), rescored by the full
+     * vector.
+     *
+     * @param vectorName the small named vector, e.g. {@code dense_small}
+     * @param dimension its size: the query's prefix that is searched with it
+     * @param candidates points the small vector prefetches (at least the search's limit)
+     */
+    public record TwoStage(String vectorName, int dimension, int candidates)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public TwoStage {
+            Objects.requireNonNull(vectorName, "vectorName");
+            if (dimension < 1 || candidates < 1) {
+                throw new IllegalArgumentException(
+                        "two-stage dimension and candidates must be >= 1, got "
+                                + dimension
+                                + " and "
+                                + candidates);
+            }
+        }
+    }
 
     /** Which vectors a search uses. */
     public enum Mode {
@@ -73,6 +127,23 @@ public record SearchRequest(
         }
         if (rrfK < 1) {
             throw new IllegalArgumentException("rrfK must be >= 1, got " + rrfK);
+        }
+        if (mmr != null && mode != Mode.DENSE) {
+            // Measured on Qdrant 1.16.3: an MMR query inside a prefetch ranks as plain nearest.
+            throw new IllegalArgumentException(
+                    "MMR applies to dense searches only; Qdrant ignores it in the prefetches of a "
+                            + mode
+                            + " search");
+        }
+        if (twoStage != null && mode == Mode.SPARSE) {
+            throw new IllegalArgumentException("a sparse search has no dense stage to split");
+        }
+        if (twoStage != null && dense != null && twoStage.dimension() > dense.length) {
+            throw new IllegalArgumentException(
+                    "two-stage prefix of "
+                            + twoStage.dimension()
+                            + " dimensions exceeds the query's "
+                            + dense.length);
         }
         filter = filter == null ? Map.of() : Map.copyOf(filter);
         emptyFields = emptyFields == null ? List.of() : List.copyOf(emptyFields);
@@ -148,6 +219,20 @@ public record SearchRequest(
         return c.build();
     }
 
+    /** This search with its dense part ranked by MMR ({@code null}: plain nearest neighbours). */
+    public SearchRequest withMmr(Mmr m) {
+        Copy c = new Copy(this);
+        c.mmr = m;
+        return c.build();
+    }
+
+    /** This search with its dense part in two stages ({@code null}: one stage). */
+    public SearchRequest withTwoStage(TwoStage t) {
+        Copy c = new Copy(this);
+        c.twoStage = t;
+        return c.build();
+    }
+
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
         final float[] dense;
@@ -165,6 +250,8 @@ public record SearchRequest(
         double oversampling;
         ReadConsistency readConsistency;
         List<String> emptyFields = List.of();
+        Mmr mmr;
+        TwoStage twoStage;
 
         Copy(float[] dense, SparseValues sparse, Mode mode, int limit, int candidateLimit) {
             this.dense = dense;
@@ -186,6 +273,8 @@ public record SearchRequest(
             oversampling = r.oversampling;
             readConsistency = r.readConsistency;
             emptyFields = r.emptyFields;
+            mmr = r.mmr;
+            twoStage = r.twoStage;
         }
 
         SearchRequest build() {
@@ -204,7 +293,9 @@ public record SearchRequest(
                     rescore,
                     oversampling,
                     readConsistency,
-                    emptyFields);
+                    emptyFields,
+                    mmr,
+                    twoStage);
         }
     }
 }
