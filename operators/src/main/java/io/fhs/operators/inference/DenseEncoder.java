@@ -6,6 +6,7 @@ import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.similarity.SimilarityFunction;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -29,6 +30,8 @@ public final class DenseEncoder implements AutoCloseable {
     private final Pooler pooler;
     private final int queryPromptTokens;
     private final int documentPromptTokens;
+    // The embeddings' size after truncate_dim: the pooled size or less.
+    private final int dimension;
 
     private DenseEncoder(ModelDirectory dir, EncoderOptions options) {
         this.dir = dir;
@@ -47,7 +50,18 @@ public final class DenseEncoder implements AutoCloseable {
                                 List.of("last_hidden_state", "token_embeddings"),
                                 onnx -> checkHiddenSize(onnx, hidden)));
         this.pooler = new Pooler(config.poolingModes(), hidden, config.normalize());
+        this.dimension = truncatedDimension(pooler.dimension(), options.truncateDim());
         this.batcher = new TextBatcher(model.tokenizer(), options.planner(), config.doLowerCase());
+        if (dimension > pooler.dimension()) {
+            model.close();
+            throw new ModelException(
+                    dir.name()
+                            + ": truncate_dim "
+                            + options.truncateDim()
+                            + " exceeds the model's "
+                            + pooler.dimension()
+                            + " dimensions");
+        }
         try {
             this.queryPromptTokens = batcher.promptTokens(config.promptFor(Role.QUERY));
             this.documentPromptTokens = batcher.promptTokens(config.promptFor(Role.DOCUMENT));
@@ -55,6 +69,10 @@ public final class DenseEncoder implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    private static int truncatedDimension(int pooled, int truncateDim) {
+        return truncateDim == 0 ? pooled : truncateDim;
     }
 
     private static void checkHiddenSize(OnnxModel onnx, int hidden) {
@@ -97,10 +115,22 @@ public final class DenseEncoder implements AutoCloseable {
                     int seqLen = (int) output.shape()[1];
                     for (int i = 0; i < batch.size(); i++) {
                         out[batch.row(i)] =
-                                pooler.pool(output.data(), seqLen, i, batch.length(i), skip);
+                                truncate(
+                                        pooler.pool(
+                                                output.data(), seqLen, i, batch.length(i), skip));
                     }
                 });
         return out;
+    }
+
+    /**
+     * sentence-transformers' {@code truncate_dim}: {@code SentenceTransformer.encode} cuts the
+     * output of the last module (after {@code Normalize}) and does not normalize again, so a
+     * truncated embedding of a normalizing model is shorter than 1. Cosine search does not mind;
+     * the two-stage prefix vector is normalized where it is stored ({@code MatryoshkaPrefix}).
+     */
+    private float[] truncate(float[] pooled) {
+        return dimension == pooled.length ? pooled : Arrays.copyOf(pooled, dimension);
     }
 
     public float[] encode(String text, Role role) {
@@ -124,7 +154,13 @@ public final class DenseEncoder implements AutoCloseable {
         return model;
     }
 
+    /** The embeddings' size: the model's, or {@link EncoderOptions#truncateDim} where set. */
     public int dimension() {
+        return dimension;
+    }
+
+    /** The model's own embedding size, before any truncation. */
+    public int fullDimension() {
         return pooler.dimension();
     }
 

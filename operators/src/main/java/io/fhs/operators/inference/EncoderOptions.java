@@ -13,10 +13,16 @@ import org.apache.flink.annotation.PublicEvolving;
  *     more word pieces per second than 8,192, whose attention tensors no longer fit in cache
  * @param intraOpThreads ONNX Runtime intra-op threads, 0 for the runtime's default (all cores)
  * @param tuning ONNX Runtime's other session options
+ * @param truncateDim sentence-transformers' {@code truncate_dim}: dense embeddings keep their first
+ *     this many dimensions (Matryoshka models are trained for it); 0 keeps them all
  */
 @PublicEvolving
 public record EncoderOptions(
-        int maxBatchSize, int maxBatchTokens, int intraOpThreads, SessionTuning tuning)
+        int maxBatchSize,
+        int maxBatchTokens,
+        int intraOpThreads,
+        SessionTuning tuning,
+        int truncateDim)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -26,6 +32,12 @@ public record EncoderOptions(
 
     public EncoderOptions(int maxBatchSize, int maxBatchTokens, int intraOpThreads) {
         this(maxBatchSize, maxBatchTokens, intraOpThreads, SessionTuning.defaults());
+    }
+
+    /** Options that keep every dimension of the embeddings. */
+    public EncoderOptions(
+            int maxBatchSize, int maxBatchTokens, int intraOpThreads, SessionTuning tuning) {
+        this(maxBatchSize, maxBatchTokens, intraOpThreads, tuning, 0);
     }
 
     public EncoderOptions {
@@ -41,6 +53,10 @@ public record EncoderOptions(
                     "intraOpThreads must be >= 0 (0 = all cores), got " + intraOpThreads);
         }
         Objects.requireNonNull(tuning, "tuning");
+        if (truncateDim < 0) {
+            throw new IllegalArgumentException(
+                    "truncateDim must be >= 0 (0 = all dimensions), got " + truncateDim);
+        }
     }
 
     public static EncoderOptions defaults() {
@@ -49,15 +65,20 @@ public record EncoderOptions(
     }
 
     public EncoderOptions withMaxBatchSize(int size) {
-        return new EncoderOptions(size, maxBatchTokens, intraOpThreads, tuning);
+        return new EncoderOptions(size, maxBatchTokens, intraOpThreads, tuning, truncateDim);
     }
 
     public EncoderOptions withIntraOpThreads(int threads) {
-        return new EncoderOptions(maxBatchSize, maxBatchTokens, threads, tuning);
+        return new EncoderOptions(maxBatchSize, maxBatchTokens, threads, tuning, truncateDim);
     }
 
     public EncoderOptions withTuning(SessionTuning t) {
-        return new EncoderOptions(maxBatchSize, maxBatchTokens, intraOpThreads, t);
+        return new EncoderOptions(maxBatchSize, maxBatchTokens, intraOpThreads, t, truncateDim);
+    }
+
+    /** These options keeping the first {@code dims} dimensions of dense embeddings (0: all). */
+    public EncoderOptions withTruncateDim(int dims) {
+        return new EncoderOptions(maxBatchSize, maxBatchTokens, intraOpThreads, tuning, dims);
     }
 
     public BatchPlanner planner() {
