@@ -2,6 +2,7 @@ package io.fhs.jobs.ingest;
 
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.jobs.config.ConfigException;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.model.ModelLocator;
@@ -30,10 +31,11 @@ public final class CollectionLayout {
         // The configuration says the dimension and similarity: no need to load the ONNX graph.
         SentenceTransformerConfig dense =
                 SentenceTransformerConfig.load(ModelLocator.resolve(conf.get(ModelOptions.DENSE)));
+        int dimension = dimension(conf, dense.embeddingDimension());
         return new CollectionSpec(
                 conf.get(QdrantOptions.COLLECTION),
                 CollectionSpec.DEFAULT_DENSE_NAME,
-                dense.embeddingDimension(),
+                dimension,
                 distance(stored, dense.similarity()),
                 datatype(stored),
                 conf.get(QdrantOptions.ON_DISK),
@@ -47,7 +49,53 @@ public final class CollectionLayout {
                 hasSparse ? CollectionSpec.DEFAULT_SPARSE_NAME : null,
                 hasSparse && SparseEncoders.BM25.equalsIgnoreCase(conf.get(ModelOptions.SPARSE)),
                 conf.get(QdrantOptions.PAYLOAD_INDEXES),
-                QdrantOptions.distribution(conf));
+                QdrantOptions.distribution(conf),
+                prefixDimension(conf, dimension, stored));
+    }
+
+    /** The dense vectors' size: the model's, or model.truncate-dim. */
+    private static int dimension(Configuration conf, int modelDim) {
+        int truncate = ModelOptions.truncateDim(conf);
+        if (truncate > modelDim) {
+            throw new ConfigException(
+                    ModelOptions.TRUNCATE_DIM.key()
+                            + " is "
+                            + truncate
+                            + " but "
+                            + conf.get(ModelOptions.DENSE)
+                            + " has only "
+                            + modelDim
+                            + " dimensions");
+        }
+        return truncate == 0 ? modelDim : truncate;
+    }
+
+    /** The Matryoshka prefix vector's size (0: none), below the dense vectors' own. */
+    private static int prefixDimension(
+            Configuration conf, int dimension, VectorQuantization.Mode stored) {
+        int prefix = QdrantOptions.matryoshkaDim(conf);
+        if (prefix == 0) {
+            return 0;
+        }
+        if (prefix >= dimension) {
+            throw new ConfigException(
+                    QdrantOptions.MATRYOSHKA_DIM.key()
+                            + " is "
+                            + prefix
+                            + " but the dense vectors have "
+                            + dimension
+                            + " dimensions: the prefix must be shorter");
+        }
+        if (stored != VectorQuantization.Mode.NONE) {
+            // The prefix is cut from the vector the sink writes, which is then already quantized.
+            throw new ConfigException(
+                    QdrantOptions.MATRYOSHKA_DIM.key()
+                            + " needs "
+                            + IngestOptions.CLIENT_QUANTIZATION.key()
+                            + " NONE, got "
+                            + stored);
+        }
+        return prefix;
     }
 
     /**

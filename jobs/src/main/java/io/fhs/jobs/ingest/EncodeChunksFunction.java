@@ -29,6 +29,8 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
     private final String sparseModel;
     private final double bm25AvgLen;
     private final int threads;
+    // sentence-transformers' truncate_dim for the dense vectors; 0 keeps them whole.
+    private final int truncateDim;
 
     private transient DenseEncoder dense;
     private transient SparseEncoder sparse;
@@ -41,8 +43,22 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
             Duration maxWait,
             int threads,
             int workers) {
+        this(denseModel, sparseModel, bm25AvgLen, batchSize, maxWait, threads, workers, 0);
+    }
+
+    /** As the other constructor, dense vectors truncated to {@code truncateDim} (0: not). */
+    public EncodeChunksFunction(
+            String denseModel,
+            String sparseModel,
+            double bm25AvgLen,
+            int batchSize,
+            Duration maxWait,
+            int threads,
+            int workers,
+            int truncateDim) {
         super(batchSize, maxWait, workers);
         this.threads = threads;
+        this.truncateDim = truncateDim;
         this.denseModel = denseModel;
         this.sparseModel = sparseModel;
         this.bm25AvgLen = bm25AvgLen;
@@ -53,7 +69,9 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
         dense =
                 DenseEncoder.open(
                         ModelLocator.resolve(denseModel),
-                        EncoderOptions.defaults().withIntraOpThreads(threads));
+                        EncoderOptions.defaults()
+                                .withIntraOpThreads(threads)
+                                .withTruncateDim(truncateDim));
         if (!"none".equalsIgnoreCase(sparseModel)) {
             sparse =
                     SparseEncoders.open(

@@ -116,6 +116,7 @@ public final class IngestConnectors {
                 .setRejectedWriteHandler(refused)
                 .setGuardedWrites(conf.get(IngestOptions.GUARDED_WRITES))
                 .setDeleteTombstones(conf.get(IngestOptions.DELETE_TOMBSTONES))
+                .setMatryoshkaPrefix(QdrantOptions.matryoshkaDim(conf))
                 .build();
     }
 }

@@ -79,7 +79,8 @@ public final class IngestJob {
                                         conf.get(EncodeOptions.BATCH_SIZE),
                                         conf.get(EncodeOptions.MAX_WAIT),
                                         conf.get(EncodeOptions.THREADS),
-                                        conf.get(EncodeOptions.WORKERS)),
+                                        conf.get(EncodeOptions.WORKERS),
+                                        ModelOptions.truncateDim(conf)),
                                 conf.get(EncodeOptions.TIMEOUT).toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 conf.get(EncodeOptions.CAPACITY))

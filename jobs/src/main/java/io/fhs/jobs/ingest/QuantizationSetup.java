@@ -4,6 +4,8 @@ import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.inference.DenseEncoder;
+import io.fhs.operators.inference.EncoderOptions;
+import io.fhs.operators.model.ModelLocator;
 import io.fhs.operators.model.Role;
 import io.fhs.operators.quantize.CalibrationException;
 import io.fhs.operators.quantize.Int8Calibration;
@@ -88,7 +90,11 @@ public final class QuantizationSetup {
 
     private static Int8Calibration calibrate(Configuration conf, Supplier<List<String>> sample) {
         String file = conf.get(IngestOptions.CALIBRATION_FILE);
-        try (DenseEncoder encoder = DenseEncoder.open(conf.get(ModelOptions.DENSE))) {
+        // Calibrated on the vectors the job writes: truncated where model.truncate-dim says.
+        try (DenseEncoder encoder =
+                DenseEncoder.open(
+                        ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
+                        ModelOptions.withTruncation(conf, EncoderOptions.defaults()))) {
             Int8Calibration calibration;
             if (file != null) {
                 calibration = Int8Calibration.read(Path.of(file));

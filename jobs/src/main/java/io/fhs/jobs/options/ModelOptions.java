@@ -46,6 +46,16 @@ public final class ModelOptions {
                     .doubleType()
                     .defaultValue(256.0)
                     .withDescription("BM25 average document length in analyzed terms.");
+    public static final ConfigOption<Integer> TRUNCATE_DIM =
+            ConfigOptions.key("model.truncate-dim")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "sentence-transformers' truncate_dim: dense embeddings keep their first"
+                                    + " N dimensions (for Matryoshka-trained models), cut after the"
+                                    + " model's Normalize module and not normalized again, as"
+                                    + " sentence-transformers does. The collection's dense vectors"
+                                    + " have N dimensions; unset keeps them all.");
     public static final ConfigOption<String> RERANK =
             ConfigOptions.key("model.rerank")
                     .stringType()
@@ -80,9 +90,22 @@ public final class ModelOptions {
         ModelLocator.resolve(conf.get(DENSE));
     }
 
+    /** The configured {@link #TRUNCATE_DIM}, 0 when unset (every dimension kept). */
+    public static int truncateDim(Configuration conf) {
+        return conf.getOptional(TRUNCATE_DIM).orElse(0);
+    }
+
+    /** The encoder options with the configured {@link #TRUNCATE_DIM}. */
+    public static EncoderOptions withTruncation(Configuration conf, EncoderOptions options) {
+        return options.withTruncateDim(truncateDim(conf));
+    }
+
     /** Checks values early, naming the option and why. */
     public static void sanityCheck(Configuration conf) {
         OptionChecks.notBlank(conf, DENSE);
+        if (conf.getOptional(TRUNCATE_DIM).isPresent()) {
+            OptionChecks.positive(conf, TRUNCATE_DIM);
+        }
         if (!(conf.get(BM25_AVG_LEN) > 0) || conf.get(BM25_AVG_LEN).isInfinite()) {
             throw new ConfigException(
                     BM25_AVG_LEN.key() + " must be > 0, got " + conf.get(BM25_AVG_LEN));

@@ -69,6 +69,16 @@ public final class QdrantOptions {
                     .withDescription(
                             "Keep the server-side quantized vectors in RAM even when the stored"
                                     + " ones are on disk.");
+    public static final ConfigOption<Integer> MATRYOSHKA_DIM =
+            ConfigOptions.key("qdrant.matryoshka-dim")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Also store the first N dimensions of each dense vector, normalized,"
+                                    + " as the named vector dense_small, for two-stage search"
+                                    + " (query.matryoshka.candidates): a small-vector prefetch,"
+                                    + " rescored by the full vector. Needs a Matryoshka-trained"
+                                    + " model to help and client quantization NONE; unset: none.");
     public static final ConfigOption<Boolean> ON_DISK =
             ConfigOptions.key("qdrant.on-disk")
                     .booleanType()
@@ -160,6 +170,9 @@ public final class QdrantOptions {
             throw new ConfigException(CA_FILE.key() + ": " + e.getMessage(), e);
         }
         OptionChecks.notBlank(conf, COLLECTION);
+        if (conf.getOptional(MATRYOSHKA_DIM).isPresent()) {
+            OptionChecks.positive(conf, MATRYOSHKA_DIM);
+        }
         OptionChecks.positive(conf, HNSW_M);
         OptionChecks.positive(conf, HNSW_EF_CONSTRUCT);
         OptionChecks.notNegative(conf, WRITE_MAX_RETRY_TIME);
@@ -172,6 +185,11 @@ public final class QdrantOptions {
                 WRITE_CONSISTENCY_FACTOR,
                 conf.get(REPLICATION_FACTOR),
                 "no more copies can acknowledge a write than " + REPLICATION_FACTOR.key());
+    }
+
+    /** The configured {@link #MATRYOSHKA_DIM}, 0 when unset (no prefix vector). */
+    public static int matryoshkaDim(Configuration conf) {
+        return conf.getOptional(MATRYOSHKA_DIM).orElse(0);
     }
 
     /** The collection's shards and replicas these options ask for. */

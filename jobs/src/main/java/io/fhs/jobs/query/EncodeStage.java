@@ -44,7 +44,9 @@ public final class EncodeStage implements AutoCloseable {
     public static EncodeStage open(QuerySettings settings) {
         DenseEncoder dense =
                 DenseEncoder.open(
-                        ModelLocator.resolve(settings.denseModel()), EncoderOptions.defaults());
+                        ModelLocator.resolve(settings.denseModel()),
+                        // Queries are cut as the collection's points were.
+                        EncoderOptions.defaults().withTruncateDim(settings.truncateDim()));
         try {
             SparseEncoder sparse =
                     settings.hasSparse()

@@ -91,6 +91,31 @@ public final class QueryOptions {
                             "Fuse hybrid RRF on the client from a dense and a sparse search even"
                                     + " with weights 1 and 1: repeatable, where Qdrant's fusion"
                                     + " orders equal scores differently from run to run.");
+    public static final ConfigOption<Double> MMR_DIVERSITY =
+            ConfigOptions.key("query.mmr.diversity")
+                    .doubleType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Rank dense searches by maximal marginal relevance (Qdrant's MMR):"
+                                    + " from 0 (relevance alone) to 1 (diversity alone), so that"
+                                    + " near-identical hits do not fill the list. Unset: off."
+                                    + " Hybrid and sparse searches do not apply it (Qdrant ignores"
+                                    + " MMR inside the prefetches of a fusion).");
+    public static final ConfigOption<Integer> MMR_CANDIDATES =
+            ConfigOptions.key("query.mmr.candidates")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription(
+                            "Nearest chunks MMR chooses from (at least the chunks a search asks"
+                                    + " for).");
+    public static final ConfigOption<Integer> MATRYOSHKA_CANDIDATES =
+            ConfigOptions.key("query.matryoshka.candidates")
+                    .intType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Two-stage dense search on a collection with a Matryoshka prefix"
+                                    + " vector (qdrant.matryoshka-dim): this many candidates by the"
+                                    + " small vector, rescored by the full one. Unset: one stage.");
     public static final ConfigOption<Boolean> EXACT =
             ConfigOptions.key("query.exact")
                     .booleanType()
@@ -183,6 +208,13 @@ public final class QueryOptions {
                     .withDescription(
                             "Checkpoints commit the query topic's offsets and flush the results.");
 
+    /** The configured MMR of dense searches, or null when {@link #MMR_DIVERSITY} is unset. */
+    public static SearchRequest.Mmr mmr(Configuration c) {
+        return c.getOptional(MMR_DIVERSITY)
+                .map(d -> new SearchRequest.Mmr(d, c.get(MMR_CANDIDATES)))
+                .orElse(null);
+    }
+
     /** The parsed {@link #READ_CONSISTENCY}. */
     public static ReadConsistency readConsistency(Configuration c) {
         try {
@@ -205,6 +237,21 @@ public final class QueryOptions {
             OptionChecks.positive(c, o);
         }
         OptionChecks.positiveDuration(c, DEADLINE);
+        OptionChecks.positive(c, MMR_CANDIDATES);
+        c.getOptional(MMR_DIVERSITY)
+                .ifPresent(
+                        d -> {
+                            if (!(d >= 0 && d <= 1)) {
+                                throw new ConfigException(
+                                        MMR_DIVERSITY.key()
+                                                + " must be from 0 (relevance only) to 1"
+                                                + " (diversity only), got "
+                                                + d);
+                            }
+                        });
+        if (c.getOptional(MATRYOSHKA_CANDIDATES).isPresent()) {
+            OptionChecks.positive(c, MATRYOSHKA_CANDIDATES);
+        }
         OptionChecks.notNegative(c, MAX_WAIT);
         if (c.get(CACHE_SIZE) < 0) {
             throw new ConfigException(

@@ -3,10 +3,12 @@ package io.fhs.jobs.query;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.collection.DenseLayout;
 import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
@@ -24,6 +26,11 @@ import org.apache.flink.configuration.Configuration;
  * @param readConsistency replicas each search asks in a replicated collection
  * @param cacheSize query texts whose encodings are kept (0: none)
  * @param collapseDuplicates leave out chunks marked {@code duplicate_of} by the ingest job
+ * @param truncateDim dimensions the query encoder keeps ({@code model.truncate-dim}, or what the
+ *     collection stores); 0 for all
+ * @param mmr MMR of dense searches; null for plain nearest neighbours
+ * @param prefixDimension size of the collection's Matryoshka prefix vector; 0 for none
+ * @param matryoshkaCandidates candidates of a two-stage dense search; 0 for one stage
  */
 @PublicEvolving
 public record QuerySettings(
@@ -53,7 +60,11 @@ public record QuerySettings(
         int capacity,
         ReadConsistency readConsistency,
         int cacheSize,
-        boolean collapseDuplicates)
+        boolean collapseDuplicates,
+        int truncateDim,
+        SearchRequest.Mmr mmr,
+        int prefixDimension,
+        int matryoshkaCandidates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -66,6 +77,15 @@ public record QuerySettings(
                             + " DBSF misranks int8 collections, whose Euclid distances it"
                             + " normalises the wrong way up; use RRF");
         }
+        if (matryoshkaCandidates > 0 && prefixDimension == 0) {
+            throw new IllegalArgumentException(
+                    QueryOptions.MATRYOSHKA_CANDIDATES.key()
+                            + " asks for a two-stage search, but collection "
+                            + collection
+                            + " stores no Matryoshka prefix vector (ingest with "
+                            + QdrantOptions.MATRYOSHKA_DIM.key()
+                            + ")");
+        }
     }
 
     /**
@@ -75,6 +95,8 @@ public record QuerySettings(
      * @param mode the mode of the queries that give none
      * @param exact dense search without the HNSW index
      * @param clientFusion hybrid RRF fused here from a dense and a sparse list
+     * @param mmr MMR of dense searches (null: none)
+     * @param matryoshkaCandidates candidates of a two-stage dense search (0: one stage)
      */
     public record Ranking(
             SearchRequest.Mode mode,
@@ -83,9 +105,51 @@ public record QuerySettings(
             int rrfK,
             boolean clientFusion,
             double denseWeight,
-            double sparseWeight)
+            double sparseWeight,
+            SearchRequest.Mmr mmr,
+            int matryoshkaCandidates)
             implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        /** A ranking without MMR, in one stage. */
+        public Ranking(
+                SearchRequest.Mode mode,
+                boolean exact,
+                SearchRequest.Fusion fusion,
+                int rrfK,
+                boolean clientFusion,
+                double denseWeight,
+                double sparseWeight) {
+            this(mode, exact, fusion, rrfK, clientFusion, denseWeight, sparseWeight, null, 0);
+        }
+
+        /** This ranking with dense searches ranked by {@code m} (null: plain). */
+        public Ranking withMmr(SearchRequest.Mmr m) {
+            return new Ranking(
+                    mode,
+                    exact,
+                    fusion,
+                    rrfK,
+                    clientFusion,
+                    denseWeight,
+                    sparseWeight,
+                    m,
+                    matryoshkaCandidates);
+        }
+
+        /** This ranking with dense searches in two stages of {@code candidates} (0: one). */
+        public Ranking withMatryoshka(int candidates) {
+            return new Ranking(
+                    mode,
+                    exact,
+                    fusion,
+                    rrfK,
+                    clientFusion,
+                    denseWeight,
+                    sparseWeight,
+                    mmr,
+                    candidates);
+        }
 
         /** Server-side fusion (RRF with equal weights, or DBSF). */
         public Ranking(
@@ -119,15 +183,34 @@ public record QuerySettings(
         return from(conf, QdrantOptions.connection(conf));
     }
 
-    /** As {@link #from(Configuration)}, reading the stored quantization from {@code qdrant}. */
+    /**
+     * As {@link #from(Configuration)}, reading the stored quantization and dense layout from {@code
+     * qdrant}.
+     */
     public static QuerySettings from(Configuration conf, QdrantConnection qdrant) {
-        // The query side's only lookup of it, so every query quantizes with the points' ranges.
-        return from(
-                conf, StoredQuantization.readOrNone(qdrant, conf.get(QdrantOptions.COLLECTION)));
+        QueryOptions.sanityCheck(conf);
+        // The query side's only lookup of them, so every query quantizes with the points' ranges
+        // and is truncated as the points were.
+        try (QdrantClient client = qdrant.open()) {
+            return from(
+                    conf,
+                    StoredQuantization.read(client, conf.get(QdrantOptions.COLLECTION))
+                            .orElse(VectorQuantization.none()),
+                    DenseLayout.read(client, conf));
+        }
     }
 
     /** The settings {@code conf} gives (validated), for a collection quantized as given. */
     public static QuerySettings from(Configuration conf, VectorQuantization quantization) {
+        return from(conf, quantization, DenseLayout.fromOptions(conf));
+    }
+
+    /**
+     * The settings {@code conf} gives (validated), for a collection quantized and laid out as
+     * given.
+     */
+    public static QuerySettings from(
+            Configuration conf, VectorQuantization quantization, DenseLayout layout) {
         QueryOptions.sanityCheck(conf);
         return new QuerySettings(
                 conf.get(QdrantOptions.COLLECTION),
@@ -156,7 +239,11 @@ public record QuerySettings(
                 conf.get(QueryOptions.CAPACITY),
                 QueryOptions.readConsistency(conf),
                 conf.get(QueryOptions.CACHE_SIZE),
-                conf.get(QueryOptions.COLLAPSE_DUPLICATES));
+                conf.get(QueryOptions.COLLAPSE_DUPLICATES),
+                layout.truncateDim(),
+                QueryOptions.mmr(conf),
+                layout.prefixDimension(),
+                conf.getOptional(QueryOptions.MATRYOSHKA_CANDIDATES).orElse(0));
     }
 
     /**
@@ -191,7 +278,11 @@ public record QuerySettings(
                 capacity,
                 readConsistency,
                 cacheSize,
-                collapseDuplicates);
+                collapseDuplicates,
+                truncateDim,
+                r.mmr(),
+                prefixDimension,
+                r.matryoshkaCandidates());
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */
@@ -216,7 +307,14 @@ public record QuerySettings(
      * are inflated and outrank better documents of the first (GroupedSearchITCase shows it).
      */
     public boolean groupsOnServer(SearchRequest.Mode queryMode) {
-        return collapse && queryMode != SearchRequest.Mode.HYBRID;
+        // Qdrant 1.16.3 accepts MMR in a grouped query but returns the groups out of order
+        // (measured: a 0.71 group before the 1.0 one), so MMR searches collapse here too.
+        return collapse && queryMode != SearchRequest.Mode.HYBRID && !mmrApplies(queryMode);
+    }
+
+    /** Whether a {@code queryMode} search is ranked by MMR: dense searches, with MMR on. */
+    public boolean mmrApplies(SearchRequest.Mode queryMode) {
+        return mmr != null && queryMode == SearchRequest.Mode.DENSE;
     }
 
     public boolean fusesOnClient() {

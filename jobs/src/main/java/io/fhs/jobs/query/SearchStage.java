@@ -2,6 +2,7 @@ package io.fhs.jobs.query;
 
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.connectors.qdrant.MatryoshkaPrefix;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.QdrantErrors;
 import io.fhs.connectors.qdrant.QdrantSearcher;
@@ -292,6 +293,20 @@ public final class SearchStage implements AutoCloseable {
         if (!q.filter().isEmpty()) {
             r = r.withFilter(q.filter());
         }
+        if (settings.mmrApplies(q.mode())) {
+            SearchRequest.Mmr m = settings.mmr();
+            // MMR picks its hits from its candidates: never fewer than the hits asked for.
+            r = r.withMmr(new SearchRequest.Mmr(m.diversity(), Math.max(m.candidates(), limit)));
+        }
+        if (settings.matryoshkaCandidates() > 0 && q.mode() != SearchRequest.Mode.SPARSE) {
+            int depth = q.mode() == SearchRequest.Mode.HYBRID ? r.candidateLimit() : limit;
+            r =
+                    r.withTwoStage(
+                            new SearchRequest.TwoStage(
+                                    MatryoshkaPrefix.VECTOR_NAME,
+                                    settings.prefixDimension(),
+                                    Math.max(settings.matryoshkaCandidates(), depth)));
+        }
         if (settings.collapseDuplicates()) {
             r = r.withEmptyFields(List.of(DuplicateOf.FIELD));
         }
@@ -312,6 +327,15 @@ public final class SearchStage implements AutoCloseable {
             r = r.withFilter(template.filter());
         }
         r = r.withEmptyFields(template.emptyFields());
+        if (r.mode() == SearchRequest.Mode.DENSE && template.twoStage() != null) {
+            SearchRequest.TwoStage t = template.twoStage();
+            r =
+                    r.withTwoStage(
+                            new SearchRequest.TwoStage(
+                                    t.vectorName(),
+                                    t.dimension(),
+                                    Math.max(t.candidates(), r.limit())));
+        }
         if (template.rescore() != null) {
             r = r.withSearchParams(template.hnswEf(), template.rescore(), template.oversampling());
         }
