@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhs.cli.bench.IngestBenchmark;
 import io.fhs.cli.eval.EvalRunner;
+import io.fhs.cli.eval.IntraListSimilarity;
 import io.fhs.cli.eval.Metrics;
 import io.fhs.cli.eval.Qrels;
 import io.fhs.cli.progress.ProgressLine;
@@ -83,6 +84,45 @@ final class EvalCommand implements Callable<Integer> {
                             + " its own collection, rows labelled [quantization].")
     String quantization;
 
+    @Option(
+            names = "--mmr",
+            paramLabel = "D[,D...]",
+            description =
+                    "Add a dense row ranked by Qdrant's MMR per diversity D (0..1), chunks"
+                            + " collapsed to documents on the client.")
+    String mmr;
+
+    @Option(
+            names = "--mmr-candidates",
+            defaultValue = "300",
+            description = "Nearest chunks MMR chooses from (default: ${DEFAULT-VALUE}).")
+    int mmrCandidates;
+
+    @Option(
+            names = "--truncate-dim",
+            paramLabel = "N[,N...]",
+            description =
+                    "Also evaluate each model.truncate-dim N, each in its own collection, rows"
+                            + " labelled [truncate N].")
+    String truncateDims;
+
+    @Option(
+            names = "--matryoshka-dim",
+            paramLabel = "N",
+            description =
+                    "Also evaluate two-stage search: a collection with an N-dimension prefix"
+                            + " vector (qdrant.matryoshka-dim), its dense and hybrid rows searched"
+                            + " by the prefix first, rescored by the full vector.")
+    Integer matryoshkaDim;
+
+    @Option(
+            names = "--matryoshka-candidates",
+            defaultValue = "300",
+            description =
+                    "Candidates the prefix vector prefetches in two-stage rows (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int matryoshkaCandidates;
+
     @Option(names = "--rerank", description = "Rerank with a cross-encoder (needs a model).")
     boolean rerank;
 
@@ -124,21 +164,24 @@ final class EvalCommand implements Callable<Integer> {
         List<String> quantizations = quantizations();
         Map<String, Metrics.Summary> table = new LinkedHashMap<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
+        Map<String, Double> ils = new LinkedHashMap<>();
         // Per quantization, its rows under their unsuffixed labels (for the chart).
         Map<String, Map<String, Metrics.Summary>> byQuantization = new LinkedHashMap<>();
-        for (String q : quantizations) {
-            Map<String, Metrics.Summary> rows = new LinkedHashMap<>();
-            Map<String, Double> times = new LinkedHashMap<>();
-            evaluate(q, corpus, queries, qrels, rows, times);
-            String suffix = quantizations.size() > 1 ? " [" + q + "]" : "";
-            rows.forEach((label, summary) -> table.put(label + suffix, summary));
-            times.forEach((label, t) -> seconds.put(label + suffix, t));
-            byQuantization.put(q, rows);
+        for (Variant v : variants(quantizations)) {
+            Rows rows =
+                    new Rows(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+            evaluate(v, corpus, queries, qrels, rows);
+            rows.summaries().forEach((label, summary) -> table.put(label + v.suffix(), summary));
+            rows.seconds().forEach((label, t) -> seconds.put(label + v.suffix(), t));
+            rows.ils().forEach((label, x) -> ils.put(label + v.suffix(), x));
+            if (v.plain()) {
+                byQuantization.put(v.quantization(), rows.summaries());
+            }
         }
         if (json) {
-            printJson(out, table, seconds);
+            printJson(out, table, seconds, ils);
         } else {
-            printTable(out, table, seconds);
+            printTable(out, table, seconds, ils);
         }
         if (plot != null) {
             plot(table, byQuantization);
@@ -148,16 +191,49 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Ingests the corpus with quantization {@code q} and runs every setting's queries. */
+    /** One evaluation's rows: metrics, seconds and intra-list similarity, by label. */
+    private record Rows(
+            Map<String, Metrics.Summary> summaries,
+            Map<String, Double> seconds,
+            Map<String, Double> ils) {}
+
+    /**
+     * One collection of the run and what its rows vary.
+     *
+     * @param suffix appended to its rows' labels
+     * @param truncateDim model.truncate-dim of its collection (0: none)
+     * @param prefixDim qdrant.matryoshka-dim of its collection (0: none); its rows search in two
+     *     stages
+     */
+    private record Variant(String quantization, String suffix, int truncateDim, int prefixDim) {
+        boolean plain() {
+            return truncateDim == 0 && prefixDim == 0;
+        }
+    }
+
+    private List<Variant> variants(List<String> quantizations) {
+        List<Variant> out = new ArrayList<>();
+        for (String q : quantizations) {
+            out.add(new Variant(q, quantizations.size() > 1 ? " [" + q + "]" : "", 0, 0));
+        }
+        for (int n : dims("--truncate-dim", truncateDims)) {
+            out.add(new Variant("none", " [truncate " + n + "]", n, 0));
+        }
+        if (matryoshkaDim != null) {
+            if (matryoshkaDim < 1) {
+                throw new IllegalArgumentException(
+                        "--matryoshka-dim takes a positive dimension, got " + matryoshkaDim);
+            }
+            out.add(new Variant("none", "", 0, matryoshkaDim));
+        }
+        return out;
+    }
+
+    /** Ingests the corpus as {@code v} says and runs every setting's queries. */
     private void evaluate(
-            String q,
-            List<TextRecord> corpus,
-            List<TextRecord> queries,
-            Qrels qrels,
-            Map<String, Metrics.Summary> table,
-            Map<String, Double> seconds)
+            Variant v, List<TextRecord> corpus, List<TextRecord> queries, Qrels qrels, Rows rows)
             throws Exception {
-        Configuration conf = conf(q);
+        Configuration conf = conf(v);
         // The chunks the ingest job will make: their count is the collection's expected size.
         List<String> chunks = IngestBenchmark.chunkTexts(conf, corpus);
         if (!options.sets(ModelOptions.BM25_AVG_LEN)) {
@@ -180,29 +256,98 @@ final class EvalCommand implements Callable<Integer> {
                     points,
                     (System.nanoTime() - start) / 1e9,
                     runner.ingestRestarts());
-            for (Ranking s : rankings()) {
-                long t = System.nanoTime();
-                ProgressLine line = progress.line(label(s), "queries", "queries/s");
-                var run = runner.search(queries, s, n -> line.update(n, queries.size()));
-                line.finish();
-                table.put(label(s), Metrics.Summary.of(run, qrels));
-                seconds.put(label(s), (System.nanoTime() - t) / 1e9);
-                if (rerank) {
-                    long r = System.nanoTime();
-                    var reranked = runner.rerank(queries);
-                    String label = label(s) + ", rerank top " + rerankTopN;
-                    table.put(label, Metrics.Summary.of(reranked, qrels));
-                    seconds.put(label, (System.nanoTime() - r) / 1e9);
-                }
+            if (intraList == null) {
+                // The first collection's vectors measure every row, so that rows compare.
+                intraList = runner.intraListSimilarity();
             }
-            if (modes != null && "none".equals(q)) {
+            for (Ranking s : rankings(v)) {
+                search(runner, s, label(s, v), queries, qrels, rows);
+            }
+            if (modes != null && v.plain() && "none".equals(v.quantization())) {
                 long t = System.nanoTime();
-                table.put(
-                        "dense, brute force",
-                        Metrics.Summary.of(runner.bruteForce(queries), qrels));
-                seconds.put("dense, brute force", (System.nanoTime() - t) / 1e9);
+                rows.summaries()
+                        .put(
+                                "dense, brute force",
+                                Metrics.Summary.of(runner.bruteForce(queries), qrels));
+                rows.seconds().put("dense, brute force", (System.nanoTime() - t) / 1e9);
+                rows.ils().put("dense, brute force", Double.NaN);
             }
         }
+    }
+
+    // Built from the run's first collection.
+    private IntraListSimilarity intraList;
+
+    private void search(
+            EvalRunner runner,
+            Ranking s,
+            String label,
+            List<TextRecord> queries,
+            Qrels qrels,
+            Rows rows) {
+        long t = System.nanoTime();
+        ProgressLine line = progress.line(label, "queries", "queries/s");
+        var run = runner.search(queries, s, n -> line.update(n, queries.size()));
+        line.finish();
+        rows.summaries().put(label, Metrics.Summary.of(run, qrels));
+        rows.seconds().put(label, (System.nanoTime() - t) / 1e9);
+        Map<String, Map<String, Integer>> chunks = runner.bestChunks();
+        rows.ils().put(label, intraList.mean(run, chunks, 10));
+        if (rerank) {
+            long r = System.nanoTime();
+            var reranked = runner.rerank(queries);
+            String rerankLabel = label + ", rerank top " + rerankTopN;
+            rows.summaries().put(rerankLabel, Metrics.Summary.of(reranked, qrels));
+            rows.seconds().put(rerankLabel, (System.nanoTime() - r) / 1e9);
+            rows.ils().put(rerankLabel, intraList.mean(reranked, chunks, 10));
+        }
+    }
+
+    private static List<Integer> dims(String option, String list) {
+        List<Integer> out = new ArrayList<>();
+        if (list == null) {
+            return out;
+        }
+        for (String part : list.split(",")) {
+            try {
+                int n = Integer.parseInt(part.trim());
+                if (n >= 1 && !out.contains(n)) {
+                    out.add(n);
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    option
+                            + " takes positive dimensions without repeats, e.g. 128,256; got '"
+                            + list
+                            + "'");
+        }
+        return out;
+    }
+
+    private List<Double> diversities() {
+        List<Double> out = new ArrayList<>();
+        if (mmr == null) {
+            return out;
+        }
+        for (String part : mmr.split(",")) {
+            try {
+                double d = Double.parseDouble(part.trim());
+                if (d >= 0 && d <= 1 && !out.contains(d)) {
+                    out.add(d);
+                    continue;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(
+                    "--mmr takes diversities from 0 to 1 without repeats, e.g. 0.3,0.6; got '"
+                            + mmr
+                            + "'");
+        }
+        return out;
     }
 
     private List<String> quantizations() {
@@ -298,11 +443,20 @@ final class EvalCommand implements Callable<Integer> {
         return f;
     }
 
-    private Configuration conf(String quantization) {
+    private Configuration conf(Variant v) {
         Configuration c = options.load(ConfigMixin.INGEST_FILE);
         VectorQuantization.Mode q =
-                VectorQuantization.Mode.valueOf(quantization.toUpperCase(Locale.ROOT));
+                VectorQuantization.Mode.valueOf(v.quantization().toUpperCase(Locale.ROOT));
         c.set(IngestOptions.CLIENT_QUANTIZATION, q);
+        String variant = "";
+        if (v.truncateDim() > 0) {
+            c.set(ModelOptions.TRUNCATE_DIM, v.truncateDim());
+            variant = "-t" + v.truncateDim();
+        }
+        if (v.prefixDim() > 0) {
+            c.set(QdrantOptions.MATRYOSHKA_DIM, v.prefixDim());
+            variant = "-m" + v.prefixDim();
+        }
         if (!options.sets(QdrantOptions.COLLECTION)) {
             String name =
                     String.join(
@@ -312,13 +466,39 @@ final class EvalCommand implements Callable<Integer> {
                                     c.get(ModelOptions.DENSE),
                                     c.get(ModelOptions.SPARSE),
                                     ModelOptions.sparseScope(c).name(),
-                                    quantization)
+                                    v.quantization())
                             .toLowerCase(Locale.ROOT)
                             .replaceAll("[^a-z0-9._-]", "_");
-            c.set(QdrantOptions.COLLECTION, name);
+            c.set(QdrantOptions.COLLECTION, name + variant);
+        } else if (!variant.isEmpty()) {
+            // A variant needs its own collection, beside the one -D qdrant.collection names.
+            c.set(QdrantOptions.COLLECTION, c.get(QdrantOptions.COLLECTION) + variant);
         }
         IngestOptions.sanityCheck(c);
         return c;
+    }
+
+    /** The rows of one collection: the modes asked for, MMR rows, or two-stage rows. */
+    private List<Ranking> rankings(Variant v) {
+        if (v.prefixDim() > 0) {
+            List<Ranking> twoStage = new ArrayList<>();
+            for (Ranking r : rankings()) {
+                if (r.mode() != Mode.SPARSE && !r.exact()) {
+                    twoStage.add(r.withMatryoshka(matryoshkaCandidates));
+                }
+            }
+            return twoStage;
+        }
+        List<Ranking> out = new ArrayList<>(rankings());
+        if (v.truncateDim() == 0) {
+            SearchRequest.Fusion f = SearchRequest.Fusion.valueOf(fusion.toUpperCase(Locale.ROOT));
+            for (double d : diversities()) {
+                out.add(
+                        new Ranking(Mode.DENSE, false, f, rrfK)
+                                .withMmr(new SearchRequest.Mmr(d, mmrCandidates)));
+            }
+        }
+        return out;
     }
 
     private List<Ranking> rankings() {
@@ -360,7 +540,7 @@ final class EvalCommand implements Callable<Integer> {
                 "--weights takes two numbers DENSE,SPARSE, e.g. 1,0.5; got '" + weights + "'");
     }
 
-    private static String label(Ranking s) {
+    private String label(Ranking s, Variant v) {
         String base = s.mode().name().toLowerCase(Locale.ROOT);
         if (s.mode() == Mode.HYBRID) {
             base += s.fusion() == SearchRequest.Fusion.RRF ? ", RRF k=" + s.rrfK() : ", DBSF";
@@ -373,29 +553,44 @@ final class EvalCommand implements Callable<Integer> {
                                 s.sparseWeight());
             }
         }
+        if (s.mmr() != null) {
+            base += String.format(Locale.ROOT, ", MMR %.2f", s.mmr().diversity());
+        }
+        if (s.matryoshkaCandidates() > 0) {
+            base += ", two-stage " + v.prefixDim() + "->full (" + s.matryoshkaCandidates() + ")";
+        }
         return s.exact() ? base + ", exact" : base;
     }
 
     private static void printTable(
-            PrintWriter out, Map<String, Metrics.Summary> table, Map<String, Double> seconds) {
+            PrintWriter out,
+            Map<String, Metrics.Summary> table,
+            Map<String, Double> seconds,
+            Map<String, Double> ils) {
         out.printf(
-                "%-36s %8s %8s %8s %8s %8s %8s%n",
-                "mode", "NDCG@10", "MRR@10", "MAP@100", "R@100", "queries", "seconds");
+                "%-44s %8s %8s %8s %8s %8s %8s %8s%n",
+                "mode", "NDCG@10", "MRR@10", "MAP@100", "R@100", "ILS@10", "queries", "seconds");
         table.forEach(
                 (mode, s) ->
                         out.printf(
-                                "%-36s %8.4f %8.4f %8.4f %8.4f %8d %8.1f%n",
+                                "%-44s %8.4f %8.4f %8.4f %8.4f %8s %8d %8.1f%n",
                                 mode,
                                 s.ndcg10(),
                                 s.mrr10(),
                                 s.map100(),
                                 s.recall100(),
+                                Double.isNaN(ils.getOrDefault(mode, Double.NaN))
+                                        ? "-"
+                                        : String.format(Locale.ROOT, "%.4f", ils.get(mode)),
                                 s.queries(),
                                 seconds.get(mode)));
     }
 
     private static void printJson(
-            PrintWriter out, Map<String, Metrics.Summary> table, Map<String, Double> seconds) {
+            PrintWriter out,
+            Map<String, Metrics.Summary> table,
+            Map<String, Double> seconds,
+            Map<String, Double> ils) {
         ObjectMapper mapper = new ObjectMapper();
         ArrayNode rows = mapper.createArrayNode();
         table.forEach(
@@ -406,6 +601,12 @@ final class EvalCommand implements Callable<Integer> {
                     row.put("mrr@10", s.mrr10());
                     row.put("map@100", s.map100());
                     row.put("recall@100", s.recall100());
+                    double x = ils.getOrDefault(mode, Double.NaN);
+                    if (Double.isNaN(x)) {
+                        row.putNull("ils@10");
+                    } else {
+                        row.put("ils@10", x);
+                    }
                     row.put("queries", s.queries());
                     row.put("seconds", seconds.get(mode));
                 });

@@ -208,6 +208,25 @@ public final class EvalRunner implements AutoCloseable {
         return out;
     }
 
+    /** Each query's documents in the last {@link #search}, at the chunk that ranked them. */
+    public Map<String, Map<String, Integer>> bestChunks() {
+        Map<String, Map<String, Integer>> out = new HashMap<>();
+        lastHits.forEach(
+                (query, hits) -> {
+                    Map<String, Integer> chunks = new HashMap<>();
+                    for (QueryResult.Hit h : hits) {
+                        chunks.putIfAbsent(h.docId(), h.chunk());
+                    }
+                    out.put(query, chunks);
+                });
+        return out;
+    }
+
+    /** The intra-list similarity measure over this runner's collection's stored vectors. */
+    public IntraListSimilarity intraListSimilarity() {
+        return IntraListSimilarity.load(client, conf.get(QdrantOptions.COLLECTION));
+    }
+
     private static QueryWork succeeded(QueryWork w) {
         if (w.failed()) {
             throw new IllegalStateException("Query " + w.queryId() + ": " + w.error());
