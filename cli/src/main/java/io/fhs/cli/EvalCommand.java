@@ -567,13 +567,23 @@ final class EvalCommand implements Callable<Integer> {
             Map<String, Metrics.Summary> table,
             Map<String, Double> seconds,
             Map<String, Double> ils) {
+        // As wide as the longest label, so the columns line up.
+        int width = table.keySet().stream().mapToInt(String::length).max().orElse(4);
+        String label = "%-" + Math.max(36, width) + "s";
         out.printf(
-                "%-44s %8s %8s %8s %8s %8s %8s %8s%n",
-                "mode", "NDCG@10", "MRR@10", "MAP@100", "R@100", "ILS@10", "queries", "seconds");
+                label + " %8s %8s %8s %8s %8s %8s %8s%n",
+                "mode",
+                "NDCG@10",
+                "MRR@10",
+                "MAP@100",
+                "R@100",
+                "ILS@10",
+                "queries",
+                "seconds");
         table.forEach(
                 (mode, s) ->
                         out.printf(
-                                "%-44s %8.4f %8.4f %8.4f %8.4f %8s %8d %8.1f%n",
+                                label + " %8.4f %8.4f %8.4f %8.4f %8s %8d %8.1f%n",
                                 mode,
                                 s.ndcg10(),
                                 s.mrr10(),

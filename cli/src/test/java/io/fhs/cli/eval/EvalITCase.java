@@ -143,6 +143,25 @@ class EvalITCase {
                 .isCloseTo(rows.get("dense [none]").get("ndcg@10").asDouble(), offset(0.05));
     }
 
+    @Test
+    void mmrAndTwoStageRowsCarryTheirDiversity(@TempDir Path dataset) throws Exception {
+        subset(dataset);
+        Path chart = PLOT.resolveSibling("eval-diversity.png");
+        Map<String, JsonNode> rows =
+                eval(dataset, chart, "--mode", "dense", "--mmr", "0.6", "--matryoshka-dim", "64");
+        assertThat(rows.keySet())
+                .containsExactly("dense", "dense, MMR 0.60", "dense, two-stage 64->full (300)");
+        double plain = rows.get("dense").get("ils@10").asDouble();
+        double diverse = rows.get("dense, MMR 0.60").get("ils@10").asDouble();
+        // Cosines of MiniLM vectors of related abstracts: well above 0, below 1.
+        assertThat(plain).isBetween(0.2, 0.9);
+        // MMR picks documents less alike (all of CACM, with the NDCG it costs: README).
+        assertThat(diverse).isLessThan(plain - 0.1);
+        // 300 prefix candidates, rescored by the full vector: close to one-stage search.
+        assertThat(rows.get("dense, two-stage 64->full (300)").get("ndcg@10").asDouble())
+                .isCloseTo(rows.get("dense").get("ndcg@10").asDouble(), offset(0.05));
+    }
+
     /** {@code fhs eval --json --plot CHART} on the dataset with {@code args}; rows by mode. */
     private static Map<String, JsonNode> eval(Path dataset, Path chart, String... args)
             throws Exception {
