@@ -170,6 +170,14 @@ public record SearchRequest(
         Copy c = new Copy(this);
         c.limit = n;
         c.candidateLimit = mode == Mode.HYBRID ? Math.max(candidateLimit, n) : n;
+        // MMR and a first stage choose from their candidates: never fewer than the hits now asked.
+        if (mmr != null && mmr.candidates() < n) {
+            c.mmr = new Mmr(mmr.diversity(), n);
+        }
+        if (twoStage != null && twoStage.candidates() < c.candidateLimit) {
+            c.twoStage =
+                    new TwoStage(twoStage.vectorName(), twoStage.dimension(), c.candidateLimit);
+        }
         return c.build();
     }
 
