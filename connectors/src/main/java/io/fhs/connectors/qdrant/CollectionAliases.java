@@ -84,6 +84,19 @@ public final class CollectionAliases {
                 before.orElse("none"));
     }
 
+    /**
+     * Drops {@code name}: the alias and the collection behind it when it is an alias (Qdrant
+     * refuses to delete a collection by an alias's name), else the collection itself.
+     */
+    public static void drop(QdrantClient client, String name) {
+        Optional<String> target = resolve(client, name);
+        if (target.isPresent()) {
+            QdrantCalls.call("deleting alias " + name, () -> client.deleteAliasAsync(name));
+        }
+        String physical = target.orElse(name);
+        QdrantCalls.call("dropping " + physical, () -> client.deleteCollectionAsync(physical));
+    }
+
     /** Whether a physical collection (not an alias) named {@code name} exists. */
     public static boolean isPhysical(QdrantClient client, String name) {
         return !list(client).containsKey(name)

@@ -45,6 +45,17 @@ class CollectionAliasesITCase {
         // The metadata of the collection behind the alias reads through the alias.
         CollectionMetadata.put(client, "alias_a_v2", "fhs.test", "two");
         assertThat(CollectionMetadata.get(client, "alias_a", "fhs.test")).contains("two");
+
+        CollectionAliases.drop(client, "alias_a");
+        assertThat(CollectionAliases.list(client)).doesNotContainKey("alias_a");
+        assertThat(exists("alias_a_v2")).isFalse();
+        assertThat(exists("alias_a_v1")).isTrue();
+        CollectionAliases.drop(client, "alias_a_v1");
+        assertThat(exists("alias_a_v1")).isFalse();
+    }
+
+    private static boolean exists(String collection) {
+        return QdrantCalls.call("test exists", () -> client.collectionExistsAsync(collection));
     }
 
     @Test
