@@ -1,16 +1,22 @@
 package io.fhs.jobs.query;
 
+import io.fhs.connectors.qdrant.CollectionAliases;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
+import io.fhs.jobs.collection.StoredModels;
 import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.operators.quantize.VectorQuantization;
+import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the query core ({@link QueryCore}) and its stages need, read once from the options:
@@ -56,6 +62,7 @@ public record QuerySettings(
         boolean collapseDuplicates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(QuerySettings.class);
 
     public QuerySettings {
         if (quantization.mode() == VectorQuantization.Mode.INT8
@@ -121,9 +128,36 @@ public record QuerySettings(
 
     /** As {@link #from(Configuration)}, reading the stored quantization from {@code qdrant}. */
     public static QuerySettings from(Configuration conf, QdrantConnection qdrant) {
+        try (QdrantClient client = qdrant.open()) {
+            return stored(conf, client);
+        }
+    }
+
+    /**
+     * The settings for the physical collection behind the alias {@code qdrant.collection} (or that
+     * collection, when it is a plain one), with the models and quantization its metadata records: a
+     * query encodes as the points were encoded, whatever the flags say.
+     */
+    static QuerySettings stored(Configuration conf, QdrantClient client) {
+        String physical = CollectionAliases.physical(client, conf.get(QdrantOptions.COLLECTION));
+        Configuration effective = new Configuration(conf);
+        effective.set(QdrantOptions.COLLECTION, physical);
+        Optional<StoredModels> models = StoredModels.read(client, physical);
+        if (models.isPresent()) {
+            if (!models.get().sameEncoders(StoredModels.of(conf))) {
+                LOG.info(
+                        "Collection {} holds points of {}: querying with those, not the"
+                                + " configured {}",
+                        physical,
+                        models.get(),
+                        StoredModels.of(conf));
+            }
+            effective = models.get().applyTo(effective);
+        }
         // The query side's only lookup of it, so every query quantizes with the points' ranges.
         return from(
-                conf, StoredQuantization.readOrNone(qdrant, conf.get(QdrantOptions.COLLECTION)));
+                effective,
+                StoredQuantization.read(client, physical).orElse(VectorQuantization.none()));
     }
 
     /** The settings {@code conf} gives (validated), for a collection quantized as given. */
