@@ -97,10 +97,14 @@ class ReindexITCase {
             feeding.start();
             querying.start();
             CliRunner.Result reindex;
+            double reindexSeconds;
             try {
+                long start = System.nanoTime();
                 reindex =
                         CliRunner.start(reindexArgs(topic, alias, conf))
                                 .await(Duration.ofMinutes(10));
+                assertThat(reindex.exitCode()).as(reindex.out() + reindex.err()).isZero();
+                reindexSeconds = (System.nanoTime() - start) / 1e9;
                 // A few more changes after the switch: the running job writes them to both.
                 int after = feeder.sent.get() + 5;
                 Poll.until(LONG, "5 more documents", () -> feeder.sent.get() >= after);
@@ -152,6 +156,18 @@ class ReindexITCase {
                         .isGreaterThanOrEqualTo(1 - 1e-5);
             }
             assertThat(feeder.updated.get()).as("updates during the reindex").isPositive();
+            // The run's figures, for the README and the closing note.
+            System.out.printf(
+                    "ReindexITCase: reindex %.1f s; %d records fed (%d new, %d updates); %d"
+                            + " queries, none failed or empty, over %s; %d points compared%n%s%n",
+                    reindexSeconds,
+                    feeder.sent.get(),
+                    feeder.added.get(),
+                    feeder.updated.get(),
+                    queries.answered.get(),
+                    queries.collections,
+                    expected.size(),
+                    reindex.out());
         } finally {
             running.cancel().get();
         }
@@ -228,7 +244,8 @@ class ReindexITCase {
         @Override
         public void run() {
             try {
-                while (!stop.get() && added.get() < 400) {
+                // Until stopped (the corpus has 3,204 documents: new ones, then update texts).
+                while (!stop.get() && DOCS + added.get() < 2000 && 2000 + sent.get() < 3204) {
                     ProducerRecord<byte[], byte[]> r;
                     int n = sent.get();
                     if (n % 3 == 2 && updated.get() < DOCS) {
@@ -243,7 +260,7 @@ class ReindexITCase {
                     IngestHarness.produce(KAFKA, topic, List.of(r));
                     sent.incrementAndGet();
                     // Pacing, not a wait for anything: a steady trickle across the reindex.
-                    Thread.sleep(150);
+                    Thread.sleep(300);
                 }
             } catch (Exception e) {
                 failure.add(e);
