@@ -56,6 +56,8 @@ public final class ReindexMirror implements Sink<DocumentEvent> {
         private final WriterInitContext context;
         private final String source;
         private final int batchSize;
+        private final long maxWaitNanos;
+        private long bufferedSince;
         private final QdrantClient client;
         private final ScheduledExecutorService poller;
         private final List<ChunkRecord> buffer = new ArrayList<>();
@@ -67,6 +69,7 @@ public final class ReindexMirror implements Sink<DocumentEvent> {
             this.context = context;
             this.source = conf.get(QdrantOptions.COLLECTION);
             this.batchSize = conf.get(EncodeOptions.BATCH_SIZE);
+            this.maxWaitNanos = conf.get(EncodeOptions.MAX_WAIT).toNanos();
             QdrantConnection qdrant = QdrantOptions.connection(conf);
             this.client = qdrant.open();
             this.poller =
@@ -107,8 +110,13 @@ public final class ReindexMirror implements Sink<DocumentEvent> {
                 closeTarget();
                 target = ReindexTargetWriter.open(conf, wanted, context);
             }
+            if (buffer.isEmpty()) {
+                bufferedSince = System.nanoTime();
+            }
             buffer.addAll(target.chunk(doc));
-            if (buffer.size() >= batchSize) {
+            // A quiet topic still reaches the new collection within max-wait of the next record,
+            // not only at the next checkpoint.
+            if (buffer.size() >= batchSize || System.nanoTime() - bufferedSince > maxWaitNanos) {
                 drain();
             }
         }
