@@ -17,6 +17,7 @@ import io.fhs.jobs.ingest.IngestJob;
 import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.query.FollowingQueryCore;
+import io.fhs.jobs.query.QueryOptions;
 import io.fhs.jobs.query.QueryResult;
 import io.fhs.jobs.reindex.ReindexOptions;
 import io.fhs.jobs.testing.PipelineExtension;
@@ -76,6 +77,9 @@ class ReindexITCase {
         conf.set(IngestOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
         conf.set(ReindexOptions.POLL_INTERVAL, Duration.ofSeconds(1));
         conf.set(ReindexOptions.FOLLOW_INTERVAL, Duration.ofMillis(500));
+        // A latency bound, not what this test is about: on a shared 2-core machine busy with two
+        // ingest jobs and a copy, a hybrid search has been seen to take over the 5 s default.
+        conf.set(QueryOptions.DEADLINE, Duration.ofMinutes(1));
         List<TextRecord> corpus = JsonLines.read(TestData.cacmCorpus());
         List<ProducerRecord<byte[], byte[]>> first = new ArrayList<>();
         for (TextRecord d : corpus.subList(0, DOCS)) {
