@@ -27,6 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             EncodeCommand.class,
             RerankCommand.class,
             IngestCommand.class,
+            ReindexCommand.class,
             EvalCommand.class,
             QueryCommand.class,
             SearchCommand.class,

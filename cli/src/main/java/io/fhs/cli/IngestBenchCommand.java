@@ -4,7 +4,7 @@ import io.fhs.cli.bench.FreshnessProbe;
 import io.fhs.cli.bench.IngestBenchmark;
 import io.fhs.cli.bench.IngestBenchmark.Throughput;
 import io.fhs.cli.progress.ProgressLine;
-import io.fhs.connectors.qdrant.QdrantCalls;
+import io.fhs.connectors.qdrant.CollectionAliases;
 import io.fhs.jobs.data.JsonLines;
 import io.fhs.jobs.data.TextRecord;
 import io.fhs.jobs.ingest.IngestOptions;
@@ -92,7 +92,7 @@ final class IngestBenchCommand implements Callable<Integer> {
     static void dropCollections(Configuration conf, String... names) {
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             for (String name : names) {
-                QdrantCalls.call("dropping " + name, () -> client.deleteCollectionAsync(name));
+                CollectionAliases.drop(client, name);
             }
         }
     }

@@ -90,8 +90,8 @@ final class IngestCommand implements Callable<Integer> {
             out.flush();
         }
         StreamExecutionEnvironment env = LocalJobRun.environment(conf, parallelism);
-        CollectionLayout.prepare(conf);
-        IngestJob.buildFromKafka(env, conf, bounded);
+        // The job writes the physical collection behind the alias, even after a reindex moves it.
+        IngestJob.buildFromKafka(env, CollectionLayout.prepareWriting(conf), bounded);
         // Taken before the job starts, as the bounded source takes its end offsets.
         long total = bounded ? backlog(conf) : -1;
         out.printf(

@@ -4,6 +4,7 @@ import io.fhs.cli.local.LocalJobRun;
 import io.fhs.cli.progress.IngestProgress;
 import io.fhs.cli.progress.ProgressLine;
 import io.fhs.connectors.kafka.KafkaRecord;
+import io.fhs.connectors.qdrant.CollectionAliases;
 import io.fhs.connectors.qdrant.QdrantCalls;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.SearchRequest;
@@ -83,8 +84,7 @@ public final class EvalRunner implements AutoCloseable {
             return existing;
         }
         if (existing > 0) {
-            QdrantCalls.call(
-                    "dropping " + collection, () -> client.deleteCollectionAsync(collection));
+            CollectionAliases.drop(client, collection);
         }
         List<KafkaRecord> records = new ArrayList<>(corpus.size());
         List<String> calibration = new ArrayList<>();

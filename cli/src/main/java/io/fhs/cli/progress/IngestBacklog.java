@@ -69,6 +69,38 @@ public final class IngestBacklog {
         }
     }
 
+    /**
+     * The sum of the topic's end offsets over its partitions now: how far a bounded read that
+     * starts now reads, and, compared later, how many records arrived in between.
+     */
+    public static long endOffsets(Configuration conf) {
+        String topic = conf.get(IngestOptions.TOPIC);
+        long timeout = conf.get(KafkaProperties.CHECK_TIMEOUT).toMillis();
+        try (Admin admin = Admin.create(KafkaOptions.properties(conf))) {
+            List<TopicPartition> partitions =
+                    admin
+                            .describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(timeout, TimeUnit.MILLISECONDS)
+                            .get(topic)
+                            .partitions()
+                            .stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            long sum = 0;
+            for (ListOffsetsResultInfo end :
+                    offsets(admin, partitions, OffsetSpec.latest(), timeout).values()) {
+                sum += end.offset();
+            }
+            return sum;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestBacklogException(topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IngestBacklogException(topic, e);
+        }
+    }
+
     private static Map<TopicPartition, ListOffsetsResultInfo> offsets(
             Admin admin, List<TopicPartition> partitions, OffsetSpec spec, long timeoutMillis)
             throws InterruptedException, ExecutionException, TimeoutException {

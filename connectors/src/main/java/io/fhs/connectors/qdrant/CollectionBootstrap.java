@@ -9,6 +9,7 @@ import io.qdrant.client.grpc.Collections.VectorParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.annotation.PublicEvolving;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,31 @@ public final class CollectionBootstrap {
                 spec.distance(),
                 spec.distribution());
         return true;
+    }
+
+    /**
+     * Prepares the collection behind the alias {@code spec.name()}, and returns the physical
+     * collection's name: the alias's collection when the alias exists (checked against the spec);
+     * the collection itself when a plain collection of that name exists (as before aliases); else
+     * {@code physicalName}, created and the alias pointed at it.
+     */
+    public static String ensureBehindAlias(
+            QdrantClient client, CollectionSpec spec, String physicalName) {
+        String alias = spec.name();
+        Optional<String> target = CollectionAliases.resolve(client, alias);
+        if (target.isPresent()) {
+            ensure(client, spec.withName(target.get()));
+            return target.get();
+        }
+        if (QdrantCalls.call(
+                "checking collection " + alias, () -> client.collectionExistsAsync(alias))) {
+            LOG.info("Collection {} is a plain collection, not an alias: using it directly", alias);
+            ensure(client, spec);
+            return alias;
+        }
+        ensure(client, spec.withName(physicalName));
+        CollectionAliases.point(client, alias, physicalName);
+        return physicalName;
     }
 
     private static void checkSchema(QdrantClient client, CollectionSpec spec) {

@@ -197,6 +197,13 @@ public record CollectionSpec(
                 Distribution.SINGLE);
     }
 
+    /** This spec for a collection of another name (the physical collection behind an alias). */
+    public CollectionSpec withName(String collection) {
+        Copy c = new Copy(this);
+        c.name = collection;
+        return c.build();
+    }
+
     public CollectionSpec withDistance(Distance d) {
         Copy c = new Copy(this);
         c.distance = d;
@@ -244,7 +251,7 @@ public record CollectionSpec(
 
     /** A mutable copy, so that each {@code with} method names only what it changes. */
     private static final class Copy {
-        final String name;
+        String name;
         final String denseName;
         final int dimension;
         Distance distance;

@@ -7,6 +7,7 @@ import io.fhs.jobs.options.KafkaOptions;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.fhs.jobs.query.QueryOptions;
+import io.fhs.jobs.reindex.ReindexOptions;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ public final class KnownOptions {
                     ChunkOptions.class,
                     EncodeOptions.class,
                     IngestOptions.class,
-                    QueryOptions.class);
+                    QueryOptions.class,
+                    ReindexOptions.class);
 
     // By name: a class missing from a classpath (the RocksDB backend on a client) is skipped.
     private static final List<String> FLINK_OPTION_CLASSES =

@@ -47,12 +47,17 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
 
     @Override
     public void open(OpenContext context) {
+        openChunker();
+        chunks = getRuntimeContext().getMetricGroup().counter("chunks");
+        failures = DeadLetter.Stage.CHUNK.counter(getRuntimeContext().getMetricGroup());
+    }
+
+    /** Opens what {@link #chunk} needs, without Flink (the reindex mirror chunks this way too). */
+    void openChunker() {
         // Sized from the model's tokenizer and configuration: max_seq_length less special and
         // document-prompt tokens. No ONNX session: only the encode operator loads the graph.
         chunker = Chunker.forDocuments(ModelLocator.resolve(denseModel), overlapTokens);
         json = new ObjectMapper();
-        chunks = getRuntimeContext().getMetricGroup().counter("chunks");
-        failures = DeadLetter.Stage.CHUNK.counter(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -129,7 +134,9 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             doc.version(),
                             doc.origin()));
         }
-        chunks.inc(pieces.size());
+        if (chunks != null) {
+            chunks.inc(pieces.size());
+        }
         return out;
     }
 

@@ -1,7 +1,9 @@
 package io.fhs.jobs.ingest;
 
+import io.fhs.connectors.qdrant.CollectionAliases;
 import io.fhs.connectors.qdrant.CollectionBootstrap;
 import io.fhs.connectors.qdrant.CollectionSpec;
+import io.fhs.jobs.collection.StoredModels;
 import io.fhs.jobs.config.ConfigException;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
@@ -11,7 +13,14 @@ import io.fhs.operators.quantize.VectorQuantization;
 import io.fhs.operators.similarity.SimilarityFunction;
 import io.fhs.operators.sparse.SparseEncoders;
 import io.qdrant.client.QdrantClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.Configuration;
@@ -109,10 +118,123 @@ public final class CollectionLayout {
     /** As {@link #prepare(Configuration)}, with int8 calibration texts from elsewhere. */
     public static VectorQuantization prepare(
             Configuration conf, Supplier<List<String>> calibrationTexts) {
+        return prepareBehindAlias(conf, calibrationTexts).quantization();
+    }
+
+    /**
+     * As {@link #prepare(Configuration)}, returning {@code conf} with {@code qdrant.collection} set
+     * to the physical collection behind the alias: what the job graph should be built with, so that
+     * it keeps writing that collection (and reading its reindex marker) after a reindex switched
+     * the alias, across restarts too.
+     */
+    public static Configuration prepareWriting(Configuration conf) {
+        return writing(
+                conf,
+                prepareBehindAlias(conf, () -> CalibrationSample.fromTopic(conf)).collection());
+    }
+
+    /** A prepared physical collection and its quantization. */
+    public record Prepared(String collection, VectorQuantization quantization) {}
+
+    /**
+     * Prepares the collection behind the alias {@code qdrant.collection} (see {@link #prepare}).
+     */
+    public static Prepared prepareBehindAlias(
+            Configuration conf, Supplier<List<String>> calibrationTexts) {
         IngestOptions.sanityCheck(conf);
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
-            CollectionBootstrap.ensure(client, spec(conf));
-            return QuantizationSetup.prepare(client, conf, calibrationTexts);
+            CollectionSpec spec = spec(conf);
+            String physical =
+                    CollectionBootstrap.ensureBehindAlias(client, spec, physicalName(conf, spec));
+            return new Prepared(
+                    physical, preparePhysical(client, writing(conf, physical), calibrationTexts));
+        }
+    }
+
+    /**
+     * Prepares the physical collection {@code conf} names (created already): checks or records its
+     * models, settles its quantization.
+     */
+    public static VectorQuantization preparePhysical(
+            QdrantClient client, Configuration conf, Supplier<List<String>> calibrationTexts) {
+        String physical = conf.get(QdrantOptions.COLLECTION);
+        StoredModels wanted = StoredModels.of(conf);
+        Optional<StoredModels> stored = StoredModels.read(client, physical);
+        if (stored.isEmpty()) {
+            StoredModels.write(client, physical, wanted);
+        } else if (!stored.get().sameEncoders(wanted)) {
+            throw new ConfigException(
+                    "Collection "
+                            + physical
+                            + " holds points of "
+                            + stored.get()
+                            + " but the job is configured with "
+                            + wanted
+                            + " ("
+                            + ModelOptions.DENSE.key()
+                            + ", "
+                            + ModelOptions.SPARSE.key()
+                            + ", "
+                            + ModelOptions.BM25_AVG_LEN.key()
+                            + "): configure the stored models, or move to the new ones with"
+                            + " bin/fhs reindex");
+        }
+        return QuantizationSetup.prepare(client, conf, calibrationTexts);
+    }
+
+    /**
+     * The physical collection the ingest job writes: the one behind the alias {@code
+     * qdrant.collection} (or that collection itself when it is a plain one). Resolved once when the
+     * job graph is built, so that an alias switched by a reindex never sends this job's vectors to
+     * a collection of another model.
+     */
+    public static String physical(Configuration conf) {
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
+            return CollectionAliases.physical(client, conf.get(QdrantOptions.COLLECTION));
+        }
+    }
+
+    /** {@code conf} writing the physical collection {@code physical}. */
+    public static Configuration writing(Configuration conf, String physical) {
+        Configuration out = new Configuration(conf);
+        out.set(QdrantOptions.COLLECTION, physical);
+        return out;
+    }
+
+    /**
+     * The physical collection a new alias {@code qdrant.collection} gets: {@code
+     * <alias>-<model>-<hash>}, the hash over the models and the vectors' schema, so that another
+     * model or schema gets another collection.
+     */
+    public static String physicalName(Configuration conf, CollectionSpec spec) {
+        StoredModels models = StoredModels.of(conf);
+        String schema =
+                String.join(
+                        "|",
+                        models.toJson(),
+                        Integer.toString(spec.dimension()),
+                        spec.distance().name(),
+                        spec.datatype().name(),
+                        spec.quantization().name(),
+                        String.valueOf(spec.sparseName()),
+                        Boolean.toString(spec.sparseIdf()),
+                        conf.get(IngestOptions.CLIENT_QUANTIZATION).name());
+        return spec.name() + "-" + shortName(models.dense()) + "-" + hash(schema);
+    }
+
+    // The model's last path element (a directory or a bundled name), in collection-name characters.
+    static String shortName(String model) {
+        String last = Path.of(model).getFileName().toString().toLowerCase(Locale.ROOT);
+        return last.replaceAll("[^a-z0-9._]+", "-");
+    }
+
+    private static String hash(String s) {
+        try {
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

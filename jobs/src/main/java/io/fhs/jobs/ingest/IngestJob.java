@@ -53,13 +53,16 @@ public final class IngestJob {
                 records.process(new ValidateFunction(new DocumentParser(conf)))
                         .name("validate")
                         .uid("validate");
-        SingleOutputStreamOperator<ChunkRecord> chunks =
+        SingleOutputStreamOperator<DocumentEvent> gated =
                 documents
                         .keyBy(DocumentEvent::docId)
                         .process(new VersionGate(conf.get(IngestOptions.DELETE_UNSEEN_TAILS)))
                         .name("version-gate")
-                        .uid("version-gate")
-                        .process(
+                        .uid("version-gate");
+        // During a reindex, the changes also go to the new collection, encoded with its models.
+        gated.sinkTo(new ReindexMirror(conf)).name("reindex-mirror").uid("reindex-mirror");
+        SingleOutputStreamOperator<ChunkRecord> chunks =
+                gated.process(
                                 new ChunkFunction(
                                         conf.get(ModelOptions.DENSE),
                                         conf.get(ChunkOptions.OVERLAP_TOKENS),
@@ -124,10 +127,11 @@ public final class IngestJob {
         IngestOptions.sanityCheck(conf);
         ModelOptions.checkModels(conf);
         Connectivity.check(conf);
-        CollectionLayout.prepare(conf);
+        // The graph writes the physical collection behind the alias, whatever the alias does later.
+        Configuration writing = CollectionLayout.prepareWriting(conf);
         // The file's Flink keys (restart-strategy.*, execution.checkpointing.*) apply to the job.
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        buildFromKafka(env, conf, false);
+        buildFromKafka(env, writing, false);
         env.execute("fhs-ingest");
     }
 

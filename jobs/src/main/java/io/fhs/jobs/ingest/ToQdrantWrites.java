@@ -17,8 +17,9 @@ import org.apache.flink.util.Collector;
 public final class ToQdrantWrites extends RichFlatMapFunction<EncodedChunk, QdrantWrite> {
     private static final long serialVersionUID = 1L;
 
-    private transient LongCounter documentsWritten;
-    private transient LongCounter chunksWritten;
+    // Counters of their own until open() gives the job's (the reindex mirror calls flatMap alone).
+    private transient LongCounter documentsWritten = new LongCounter();
+    private transient LongCounter chunksWritten = new LongCounter();
 
     @Override
     public void open(OpenContext context) {

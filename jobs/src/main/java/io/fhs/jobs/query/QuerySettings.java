@@ -1,9 +1,11 @@
 package io.fhs.jobs.query;
 
+import io.fhs.connectors.qdrant.CollectionAliases;
 import io.fhs.connectors.qdrant.QdrantConnection;
 import io.fhs.connectors.qdrant.ReadConsistency;
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.jobs.collection.DenseLayout;
+import io.fhs.jobs.collection.StoredModels;
 import io.fhs.jobs.collection.StoredQuantization;
 import io.fhs.jobs.options.ModelOptions;
 import io.fhs.jobs.options.QdrantOptions;
@@ -11,8 +13,11 @@ import io.fhs.operators.quantize.VectorQuantization;
 import io.qdrant.client.QdrantClient;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the query core ({@link QueryCore}) and its stages need, read once from the options:
@@ -67,6 +72,7 @@ public record QuerySettings(
         int matryoshkaCandidates)
         implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(QuerySettings.class);
 
     public QuerySettings {
         if (quantization.mode() == VectorQuantization.Mode.INT8
@@ -189,15 +195,38 @@ public record QuerySettings(
      */
     public static QuerySettings from(Configuration conf, QdrantConnection qdrant) {
         QueryOptions.sanityCheck(conf);
+        try (QdrantClient client = qdrant.open()) {
+            return stored(conf, client);
+        }
+    }
+
+    /**
+     * The settings for the physical collection behind the alias {@code qdrant.collection} (or that
+     * collection, when it is a plain one), with the models and quantization its metadata records: a
+     * query encodes as the points were encoded, whatever the flags say.
+     */
+    static QuerySettings stored(Configuration conf, QdrantClient client) {
+        String physical = CollectionAliases.physical(client, conf.get(QdrantOptions.COLLECTION));
+        Configuration effective = new Configuration(conf);
+        effective.set(QdrantOptions.COLLECTION, physical);
+        Optional<StoredModels> models = StoredModels.read(client, physical);
+        if (models.isPresent()) {
+            if (!models.get().sameEncoders(StoredModels.of(conf))) {
+                LOG.info(
+                        "Collection {} holds points of {}: querying with those, not the"
+                                + " configured {}",
+                        physical,
+                        models.get(),
+                        StoredModels.of(conf));
+            }
+            effective = models.get().applyTo(effective);
+        }
         // The query side's only lookup of them, so every query quantizes with the points' ranges
         // and is truncated as the points were.
-        try (QdrantClient client = qdrant.open()) {
-            return from(
-                    conf,
-                    StoredQuantization.read(client, conf.get(QdrantOptions.COLLECTION))
-                            .orElse(VectorQuantization.none()),
-                    DenseLayout.read(client, conf));
-        }
+        return from(
+                effective,
+                StoredQuantization.read(client, physical).orElse(VectorQuantization.none()),
+                DenseLayout.read(client, effective));
     }
 
     /** The settings {@code conf} gives (validated), for a collection quantized as given. */
