@@ -122,6 +122,7 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             c.index(),
                             pieces.size(),
                             encodeText(doc.title(), c.text()),
+                            encodePieces(chunker, doc.title(), c),
                             sparseText(doc, c),
                             payload.toString(),
                             doc.appendTime(),
@@ -150,6 +151,14 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
     /** What the encoder sees for a chunk: the title, when there is one, then the chunk. */
     public static String encodeText(String title, String chunkText) {
         return title == null || title.isBlank() ? chunkText : title + " " + chunkText;
+    }
+
+    /**
+     * The word pieces of {@link #encodeText}, from the chunker's tokenization of the document (and
+     * of the title), or null where the chunker cannot vouch for them.
+     */
+    public static int[] encodePieces(Chunker chunker, String title, Chunk c) {
+        return title == null || title.isBlank() ? c.pieces() : chunker.piecesAfter(title, c);
     }
 
     @Override
