@@ -31,15 +31,25 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
     private final int overlapTokens;
     private final boolean storeText;
     private final SparseScope sparseScope;
+    private final boolean passPieces;
 
     private transient Chunker chunker;
     private transient ObjectMapper json;
     private transient Counter chunks;
     private transient Counter failures;
 
+    /**
+     * @param passPieces whether chunk records carry their word pieces to the encoder ({@code
+     *     encode.chunk-pieces})
+     */
     public ChunkFunction(
-            String denseModel, int overlapTokens, boolean storeText, SparseScope sparseScope) {
+            String denseModel,
+            int overlapTokens,
+            boolean storeText,
+            SparseScope sparseScope,
+            boolean passPieces) {
         this.sparseScope = sparseScope;
+        this.passPieces = passPieces;
         this.denseModel = denseModel;
         this.overlapTokens = overlapTokens;
         this.storeText = storeText;
@@ -122,7 +132,7 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             c.index(),
                             pieces.size(),
                             encodeText(doc.title(), c.text()),
-                            encodePieces(chunker, doc.title(), c),
+                            passPieces ? encodePieces(chunker, doc.title(), c) : null,
                             sparseText(doc, c),
                             payload.toString(),
                             doc.appendTime(),
