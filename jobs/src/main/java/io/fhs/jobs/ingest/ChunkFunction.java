@@ -31,15 +31,25 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
     private final int overlapTokens;
     private final boolean storeText;
     private final SparseScope sparseScope;
+    private final boolean passPieces;
 
     private transient Chunker chunker;
     private transient ObjectMapper json;
     private transient Counter chunks;
     private transient Counter failures;
 
+    /**
+     * @param passPieces whether chunk records carry their word pieces to the encoder ({@code
+     *     encode.chunk-pieces})
+     */
     public ChunkFunction(
-            String denseModel, int overlapTokens, boolean storeText, SparseScope sparseScope) {
+            String denseModel,
+            int overlapTokens,
+            boolean storeText,
+            SparseScope sparseScope,
+            boolean passPieces) {
         this.sparseScope = sparseScope;
+        this.passPieces = passPieces;
         this.denseModel = denseModel;
         this.overlapTokens = overlapTokens;
         this.storeText = storeText;
@@ -127,6 +137,7 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
                             c.index(),
                             pieces.size(),
                             encodeText(doc.title(), c.text()),
+                            passPieces ? encodePieces(chunker, doc.title(), c) : null,
                             sparseText(doc, c),
                             payload.toString(),
                             doc.appendTime(),
@@ -157,6 +168,14 @@ public final class ChunkFunction extends ProcessFunction<DocumentEvent, ChunkRec
     /** What the encoder sees for a chunk: the title, when there is one, then the chunk. */
     public static String encodeText(String title, String chunkText) {
         return title == null || title.isBlank() ? chunkText : title + " " + chunkText;
+    }
+
+    /**
+     * The word pieces of {@link #encodeText}, from the chunker's tokenization of the document (and
+     * of the title), or null where the chunker cannot vouch for them.
+     */
+    public static int[] encodePieces(Chunker chunker, String title, Chunk c) {
+        return title == null || title.isBlank() ? c.pieces() : chunker.piecesAfter(title, c);
     }
 
     @Override

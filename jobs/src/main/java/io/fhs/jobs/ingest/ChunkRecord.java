@@ -10,6 +10,8 @@ import org.apache.flink.annotation.Internal;
  *
  * @param chunkCount chunks of this version of the document
  * @param encodeText what the dense encoder sees: the title (if any), a space, and the chunk's text
+ * @param encodePieces the dense tokenizer's word pieces of {@code encodeText} (no special tokens),
+ *     from the chunker, so that the encoder does not tokenize it again; null to tokenize the text
  * @param sparseText what the sparse encoder sees: the chunk's encode text, or with sparse scope
  *     DOCUMENT the whole document on chunk 0 and null (no sparse vector) on the others
  * @param payloadJson the point payload (title, metadata, offsets, text)
@@ -23,6 +25,7 @@ public record ChunkRecord(
         int chunk,
         int chunkCount,
         String encodeText,
+        int[] encodePieces,
         String sparseText,
         String payloadJson,
         long appendTime,
@@ -30,6 +33,34 @@ public record ChunkRecord(
         long version,
         RecordOrigin origin)
         implements Serializable {
+
+    /** A record whose encode text the encoder tokenizes itself. */
+    public ChunkRecord(
+            String docId,
+            Kind kind,
+            int chunk,
+            int chunkCount,
+            String encodeText,
+            String sparseText,
+            String payloadJson,
+            long appendTime,
+            boolean replacesExisting,
+            long version,
+            RecordOrigin origin) {
+        this(
+                docId,
+                kind,
+                chunk,
+                chunkCount,
+                encodeText,
+                null,
+                sparseText,
+                payloadJson,
+                appendTime,
+                replacesExisting,
+                version,
+                origin);
+    }
 
     /** What the record asks for. */
     public enum Kind {
@@ -76,8 +107,32 @@ public record ChunkRecord(
                 chunk,
                 chunkCount,
                 encodeText,
+                encodePieces,
                 sparseText,
                 newPayloadJson,
+                appendTime,
+                replacesExisting,
+                version,
+                origin);
+    }
+
+    /**
+     * This record without its word pieces: once encoded they are dead weight for every later
+     * operator's serializer.
+     */
+    public ChunkRecord withoutPieces() {
+        if (encodePieces == null) {
+            return this;
+        }
+        return new ChunkRecord(
+                docId,
+                kind,
+                chunk,
+                chunkCount,
+                encodeText,
+                null,
+                sparseText,
+                payloadJson,
                 appendTime,
                 replacesExisting,
                 version,

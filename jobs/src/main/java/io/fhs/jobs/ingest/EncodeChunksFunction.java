@@ -85,16 +85,19 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
 
     private List<EncodedChunk> encode(List<ChunkRecord> batch) {
         List<String> texts = new ArrayList<>(batch.size());
+        List<int[]> pieces = new ArrayList<>(batch.size());
         List<String> sparseTexts = new ArrayList<>(batch.size());
         for (ChunkRecord c : batch) {
             if (c.needsEncoding()) {
                 texts.add(c.encodeText());
+                pieces.add(c.encodePieces());
                 if (c.sparseText() != null) {
                     sparseTexts.add(c.sparseText());
                 }
             }
         }
-        float[][] vectors = dense.encode(texts, Role.DOCUMENT);
+        // The chunker's pieces spare the encoder a second tokenization of each chunk.
+        float[][] vectors = dense.encode(texts, pieces, Role.DOCUMENT);
         List<SparseVector> sparseVectors =
                 sparse == null ? null : sparse.encode(sparseTexts, Role.DOCUMENT);
         int nextSparse = 0;
@@ -102,7 +105,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
         int next = 0;
         for (ChunkRecord c : batch) {
             if (!c.needsEncoding()) {
-                out.add(new EncodedChunk(c, null, null, null));
+                out.add(new EncodedChunk(c.withoutPieces(), null, null, null));
                 continue;
             }
             SparseVector s =
@@ -111,7 +114,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
                             : sparseVectors.get(nextSparse++);
             out.add(
                     new EncodedChunk(
-                            c,
+                            c.withoutPieces(),
                             vectors[next],
                             s == null ? null : s.indices(),
                             s == null ? null : s.values()));
@@ -122,7 +125,7 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
 
     @Override
     protected EncodedChunk onFailure(ChunkRecord chunk, Throwable error) {
-        return EncodedChunk.failed(chunk, "encoding failed: " + error);
+        return EncodedChunk.failed(chunk.withoutPieces(), "encoding failed: " + error);
     }
 
     @Override

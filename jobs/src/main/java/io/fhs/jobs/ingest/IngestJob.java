@@ -67,7 +67,8 @@ public final class IngestJob {
                                         conf.get(ModelOptions.DENSE),
                                         conf.get(ChunkOptions.OVERLAP_TOKENS),
                                         conf.get(ChunkOptions.STORE_TEXT),
-                                        ModelOptions.sparseScope(conf)))
+                                        ModelOptions.sparseScope(conf),
+                                        conf.get(EncodeOptions.CHUNK_PIECES)))
                         .name("chunk")
                         .uid("chunk");
 

@@ -52,6 +52,15 @@ public final class EncodeOptions {
                             "Batches each encode subtask runs at once, sharing one model session."
                                     + " With 2 workers of 1 intra-op thread each, 2 cores stay busy"
                                     + " without the per-layer synchronisation of 2 intra-op threads.");
+    public static final ConfigOption<Boolean> CHUNK_PIECES =
+            ConfigOptions.key("encode.chunk-pieces")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Hand the chunker's word pieces to the dense encoder, so that a chunk"
+                                    + " is tokenized once; the encoder still tokenizes the text"
+                                    + " where the pieces could differ from its own. false"
+                                    + " tokenizes every chunk again (the same vectors).");
     public static final ConfigOption<Duration> TIMEOUT =
             ConfigOptions.key("encode.timeout")
                     .durationType()

@@ -8,6 +8,7 @@ import io.fhs.operators.model.SentenceTransformerConfig;
 import io.fhs.operators.similarity.SimilarityFunction;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
@@ -32,6 +33,8 @@ public final class DenseEncoder implements AutoCloseable {
     private final int documentPromptTokens;
     // The embeddings' size after truncate_dim: the pooled size or less.
     private final int dimension;
+    private final Optional<PieceRows> queryPieces;
+    private final Optional<PieceRows> documentPieces;
 
     private DenseEncoder(ModelDirectory dir, EncoderOptions options) {
         this.dir = dir;
@@ -65,6 +68,8 @@ public final class DenseEncoder implements AutoCloseable {
         try {
             this.queryPromptTokens = batcher.promptTokens(config.promptFor(Role.QUERY));
             this.documentPromptTokens = batcher.promptTokens(config.promptFor(Role.DOCUMENT));
+            this.queryPieces = PieceRows.of(dir, batcher, config.promptFor(Role.QUERY));
+            this.documentPieces = PieceRows.of(dir, batcher, config.promptFor(Role.DOCUMENT));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -103,14 +108,43 @@ public final class DenseEncoder implements AutoCloseable {
         return distinct.expand(encodeDistinct(distinct.texts(), role));
     }
 
+    /**
+     * Encodes texts of which some come with their word pieces, so that they are not tokenized
+     * again: {@code pieces.get(i)} is null, or the ids the model's own tokenizer gives {@code
+     * texts.get(i)} without special tokens (as a chunker gives them). The vectors are those of
+     * {@link #encode(List, Role)}: pieces are used only where the row built from them is provably
+     * the tokenizer's (see {@link #takesPieces}), and text i is tokenized otherwise.
+     */
+    public float[][] encode(List<String> texts, List<int[]> pieces, Role role) {
+        if (pieces.size() != texts.size()) {
+            throw new IllegalArgumentException(
+                    texts.size() + " texts but " + pieces.size() + " piece lists");
+        }
+        DistinctTexts distinct = DistinctTexts.of(texts);
+        return distinct.expand(
+                encodeDistinct(distinct.texts(), distinct.firstOfEach(pieces), role));
+    }
+
+    /**
+     * Whether {@link #encode(List, List, Role)} can take pieces for {@code role} at all: the
+     * tokenizer's pieces concatenate and the role's prompt ends a word.
+     */
+    public boolean takesPieces(Role role) {
+        return pieceRows(role).isPresent();
+    }
+
     private float[][] encodeDistinct(List<String> texts, Role role) {
+        return encodeDistinct(texts, null, role);
+    }
+
+    private float[][] encodeDistinct(List<String> texts, List<int[]> pieces, Role role) {
         float[][] out = new float[texts.size()][];
         if (texts.isEmpty()) {
             return out;
         }
         int skip = config.includePrompt() ? 0 : promptTokens(role);
         model.run(
-                () -> batches(texts, role),
+                () -> batches(texts, pieces, role),
                 (batch, output) -> {
                     int seqLen = (int) output.shape()[1];
                     for (int i = 0; i < batch.size(); i++) {
@@ -145,8 +179,25 @@ public final class DenseEncoder implements AutoCloseable {
         return model.guarded(() -> batches(texts, role));
     }
 
+    /** As {@link #tokenize(List, Role)}, with word pieces as {@link #encode(List, List, Role)}. */
+    public List<TokenizedBatch> tokenize(List<String> texts, List<int[]> pieces, Role role) {
+        return model.guarded(() -> batches(texts, pieces, role));
+    }
+
     private List<TokenizedBatch> batches(List<String> texts, Role role) {
         return batcher.batches(texts, config.promptFor(role));
+    }
+
+    private List<TokenizedBatch> batches(List<String> texts, List<int[]> pieces, Role role) {
+        Optional<PieceRows> rows = pieceRows(role);
+        if (pieces == null || rows.isEmpty()) {
+            return batches(texts, role);
+        }
+        return batcher.batches(texts, pieces, config.promptFor(role), rows.get());
+    }
+
+    private Optional<PieceRows> pieceRows(Role role) {
+        return role == Role.QUERY ? queryPieces : documentPieces;
     }
 
     /** The underlying graph, for benchmarks that measure bare inference on the same batches. */

@@ -43,6 +43,23 @@ public final class DistinctTexts {
         return distinct;
     }
 
+    /**
+     * Per distinct text, the value its first occurrence has in {@code perText} (one value per text
+     * of the batch), in the order of {@link #texts}.
+     */
+    public <T> List<T> firstOfEach(List<T> perText) {
+        if (repeats() == 0) {
+            return perText;
+        }
+        List<T> out = new ArrayList<>(distinct.size());
+        for (int i = 0; i < slot.length; i++) {
+            if (slot[i] == out.size()) {
+                out.add(perText.get(i));
+            }
+        }
+        return out;
+    }
+
     /** How many texts of the batch repeat an earlier one. */
     public int repeats() {
         return slot.length - distinct.size();

@@ -33,6 +33,45 @@ public final class TextBatcher {
         return plan(tokenizer.encode(prepared));
     }
 
+    /**
+     * As {@link #batches(List, String)}, but text i whose {@code pieces.get(i)} is not null and
+     * which {@code rows} accepts is not tokenized again: its row is built from those pieces. All
+     * rows are length-sorted together.
+     */
+    public List<TokenizedBatch> batches(
+            List<String> texts, List<int[]> pieces, String prompt, PieceRows rows) {
+        long[][] ids = new long[texts.size()][];
+        List<String> toTokenize = new ArrayList<>();
+        List<Integer> tokenizedAt = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                throw new IllegalArgumentException("Cannot encode a null text");
+            }
+            int[] own = pieces.get(i);
+            if (own != null && rows.accepts(text)) {
+                ids[i] = rows.row(own);
+            } else {
+                toTokenize.add(prepare(prompt + text));
+                tokenizedAt.add(i);
+            }
+        }
+        Encoding[] encodings =
+                toTokenize.isEmpty() ? new Encoding[0] : tokenizer.encode(toTokenize);
+        for (int k = 0; k < encodings.length; k++) {
+            ids[tokenizedAt.get(k)] = encodings[k].getIds();
+        }
+        int[] lengths = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            lengths[i] = ids[i].length;
+        }
+        List<TokenizedBatch> batches = new ArrayList<>();
+        for (int[] plan : planner.plan(lengths)) {
+            batches.add(TokenizedBatch.ofSingleTexts(ids, plan));
+        }
+        return batches;
+    }
+
     /** Batches already tokenized inputs (e.g. text pairs). */
     public List<TokenizedBatch> plan(Encoding[] encodings) {
         int[] lengths = new int[encodings.length];
@@ -60,6 +99,11 @@ public final class TextBatcher {
      */
     public int promptTokens(String prompt) {
         return prompt.isEmpty() ? 0 : tokenizer.countTokens(prepare(prompt)) - 1;
+    }
+
+    /** Whether texts are lower-cased before they are tokenized ({@code do_lower_case}). */
+    public boolean lowerCases() {
+        return doLowerCase;
     }
 
     public TextTokenizer tokenizer() {

@@ -1,6 +1,7 @@
 package io.fhs.operators.inference;
 
 import ai.djl.huggingface.tokenizers.Encoding;
+import java.util.Arrays;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -50,6 +51,28 @@ public final class TokenizedBatch {
             System.arraycopy(e.getTypeIds(), 0, types, offset, lengths[i]);
         }
         return new TokenizedBatch(rows, lengths, seqLen, ids, mask, types);
+    }
+
+    /**
+     * Packs {@code ids[rows[i]]} into row i for single texts: mask 1 and token type 0 on every real
+     * token, as the tokenizer gives a single text (checked by {@link PieceRows}).
+     */
+    public static TokenizedBatch ofSingleTexts(long[][] ids, int[] rows) {
+        int seqLen = 0;
+        int[] lengths = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            lengths[i] = ids[rows[i]].length;
+            seqLen = Math.max(seqLen, lengths[i]);
+        }
+        long[] packed = new long[rows.length * seqLen];
+        long[] mask = new long[rows.length * seqLen];
+        for (int i = 0; i < rows.length; i++) {
+            int offset = i * seqLen;
+            System.arraycopy(ids[rows[i]], 0, packed, offset, lengths[i]);
+            Arrays.fill(mask, offset, offset + lengths[i], 1L);
+        }
+        return new TokenizedBatch(
+                rows, lengths, seqLen, packed, mask, new long[rows.length * seqLen]);
     }
 
     public int size() {

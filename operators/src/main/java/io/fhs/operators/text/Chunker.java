@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import io.fhs.operators.inference.TextTokenizer;
 import io.fhs.operators.inference.TokenBudget;
+import io.fhs.operators.inference.WordSplitting;
 import io.fhs.operators.model.ModelDirectory;
 import io.fhs.operators.model.Role;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class Chunker implements AutoCloseable {
     private final TextTokenizer tokenizer;
     private final int maxTokens;
     private final int overlapTokens;
+    private final boolean piecesConcatenate;
 
     public Chunker(ModelDirectory dir, int maxTokens, int overlapTokens) {
         if (maxTokens < 1) {
@@ -47,6 +49,7 @@ public final class Chunker implements AutoCloseable {
         }
         this.maxTokens = maxTokens;
         this.overlapTokens = overlapTokens;
+        this.piecesConcatenate = WordSplitting.piecesConcatenate(dir);
         this.tokenizer = TextTokenizer.wordPieces(dir);
     }
 
@@ -76,6 +79,29 @@ public final class Chunker implements AutoCloseable {
         return overlapTokens;
     }
 
+    /** Whether chunks carry their word pieces (see {@link Chunk#pieces}). */
+    public boolean givesPieces() {
+        return piecesConcatenate;
+    }
+
+    /**
+     * The word pieces of {@code prefix + " " + chunk.text()}, as the tokenizer would give them for
+     * that text (a title before a chunk, say), without special tokens; null when the chunk has no
+     * pieces. The prefix is tokenized on its own: the space between ends its last word.
+     */
+    public int[] piecesAfter(String prefix, Chunk chunk) {
+        if (chunk.pieces() == null) {
+            return null;
+        }
+        long[] own = tokenizer.encode(List.of(requireText(prefix)))[0].getIds();
+        int[] joined = new int[own.length + chunk.pieces().length];
+        for (int i = 0; i < own.length; i++) {
+            joined[i] = Math.toIntExact(own[i]);
+        }
+        System.arraycopy(chunk.pieces(), 0, joined, own.length, chunk.pieces().length);
+        return joined;
+    }
+
     /** The chunks of {@code text}, in order; empty when the text has no tokens at all. */
     public List<Chunk> chunk(String text) {
         return chunkAll(List.of(requireText(text))).get(0);
@@ -102,7 +128,13 @@ public final class Chunker implements AutoCloseable {
             int last = lastOfWindow(tokens, first, previousLast);
             int start = tokens.start(first);
             int end = tokens.end(last);
-            chunks.add(new Chunk(chunks.size(), text.substring(start, end), start, end));
+            chunks.add(
+                    new Chunk(
+                            chunks.size(),
+                            text.substring(start, end),
+                            start,
+                            end,
+                            pieces(tokens, first, last)));
             if (last == n - 1) {
                 break;
             }
@@ -110,6 +142,14 @@ public final class Chunker implements AutoCloseable {
             previousLast = last;
         }
         return chunks;
+    }
+
+    /** The window's word pieces, when re-tokenizing its text would give exactly these. */
+    private int[] pieces(Tokens tokens, int first, int last) {
+        if (!piecesConcatenate || !tokens.startsWord(first) || !tokens.endsWord(last)) {
+            return null;
+        }
+        return tokens.ids(first, last);
     }
 
     /**
@@ -165,12 +205,14 @@ public final class Chunker implements AutoCloseable {
         private final int[] starts;
         private final int[] ends;
         private final long[] words;
+        private final long[] ids;
         private final int[] wordEnds;
 
-        private Tokens(int[] starts, int[] ends, long[] words) {
+        private Tokens(int[] starts, int[] ends, long[] words, long[] ids) {
             this.starts = starts;
             this.ends = ends;
             this.words = words;
+            this.ids = ids;
             this.wordEnds = new int[words.length];
             for (int i = words.length - 1; i >= 0; i--) {
                 wordEnds[i] = endsWord(i) ? i : wordEnds[i + 1];
@@ -180,6 +222,7 @@ public final class Chunker implements AutoCloseable {
         static Tokens of(String text, Encoding encoding) {
             CharSpan[] spans = encoding.getCharTokenSpans();
             long[] wordIds = encoding.getWordIds();
+            long[] pieceIds = encoding.getIds();
             int[] utf16 = utf16Offsets(text);
             int kept = 0;
             for (CharSpan span : spans) {
@@ -188,6 +231,7 @@ public final class Chunker implements AutoCloseable {
             int[] starts = new int[kept];
             int[] ends = new int[kept];
             long[] words = new long[kept];
+            long[] ids = new long[kept];
             int k = 0;
             for (int i = 0; i < spans.length; i++) {
                 // Tokens without a span (special tokens) have no text to cut at.
@@ -195,10 +239,20 @@ public final class Chunker implements AutoCloseable {
                     starts[k] = utf16[spans[i].getStart()];
                     ends[k] = utf16[spans[i].getEnd()];
                     words[k] = wordIds[i];
+                    ids[k] = pieceIds[i];
                     k++;
                 }
             }
-            return new Tokens(starts, ends, words);
+            return new Tokens(starts, ends, words, ids);
+        }
+
+        /** The ids of tokens {@code first} to {@code last}, both included. */
+        int[] ids(int first, int last) {
+            int[] out = new int[last - first + 1];
+            for (int i = first; i <= last; i++) {
+                out[i - first] = Math.toIntExact(ids[i]);
+            }
+            return out;
         }
 
         int size() {

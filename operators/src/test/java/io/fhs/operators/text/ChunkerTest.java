@@ -49,6 +49,13 @@ class ChunkerTest {
         return sb.toString();
     }
 
+    /** Chunks compared on place and text only. */
+    static List<Chunk> withoutPieces(List<Chunk> chunks) {
+        return chunks.stream()
+                .map(c -> new Chunk(c.index(), c.text(), c.start(), c.end()))
+                .toList();
+    }
+
     @Test
     void singlePieceWordsGiveExactWindowsSharingExactlyTheOverlap() {
         TokenWindows.Located all = windows.locate(SINGLE_PIECE_WORDS);
@@ -149,7 +156,7 @@ class ChunkerTest {
     void offsetsAreJavaCharIndicesEvenAfterEmoji() {
         try (Chunker chunker = new Chunker(MINILM, 1, 0)) {
             // The tokenizer counts code points: "rocket" starts at 3 there but at 5 in Java.
-            assertThat(chunker.chunk("🚀🚀 rocket"))
+            assertThat(withoutPieces(chunker.chunk("🚀🚀 rocket")))
                     .containsExactly(new Chunk(0, "🚀🚀", 0, 4), new Chunk(1, "rocket", 5, 11));
         }
         String text = "café 東京 naïve 🚀 rocket über-cool, 🚀🚀 again. " + "word ".repeat(50);
@@ -168,7 +175,7 @@ class ChunkerTest {
     @Test
     void shortBlankAndNullTexts() {
         try (Chunker chunker = new Chunker(MINILM, 254, 32)) {
-            assertThat(chunker.chunk("  Hello world  "))
+            assertThat(withoutPieces(chunker.chunk("  Hello world  ")))
                     .containsExactly(new Chunk(0, "Hello world", 2, 13));
             assertThat(chunker.chunk("")).isEmpty();
             assertThat(chunker.chunk(" \n\t \u00a0\u3000")).isEmpty();
