@@ -68,7 +68,8 @@ final class ReindexTargetWriter implements AutoCloseable {
                         target.get(ModelOptions.DENSE),
                         target.get(ChunkOptions.OVERLAP_TOKENS),
                         target.get(ChunkOptions.STORE_TEXT),
-                        ModelOptions.sparseScope(target));
+                        ModelOptions.sparseScope(target),
+                        target.get(EncodeOptions.CHUNK_PIECES));
         chunker.openChunker();
         this.encoder =
                 new EncodeChunksFunction(
