@@ -35,6 +35,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.configuration.Configuration;
@@ -96,9 +99,10 @@ class ReindexITCase {
 
             Feeder feeder = new Feeder(topic, corpus);
             QueryLoop queries = new QueryLoop(conf);
-            Thread feeding = new Thread(feeder, "feeder");
+            // A steady trickle of changes across the reindex: one record every 300 ms.
+            ScheduledExecutorService feeding = Executors.newSingleThreadScheduledExecutor();
+            feeding.scheduleWithFixedDelay(feeder, 0, 300, TimeUnit.MILLISECONDS);
             Thread querying = new Thread(queries, "queries");
-            feeding.start();
             querying.start();
             CliRunner.Result reindex;
             double reindexSeconds;
@@ -122,9 +126,11 @@ class ReindexITCase {
                         "queries on the new collection",
                         () -> queries.answered.get() >= answered);
             } finally {
-                feeder.stop.set(true);
+                feeding.shutdown();
                 queries.stop.set(true);
-                feeding.join();
+                assertThat(feeding.awaitTermination(1, TimeUnit.MINUTES))
+                        .as("feeder stopped")
+                        .isTrue();
                 querying.join();
             }
             assertThat(reindex.exitCode()).as(reindex.out() + reindex.err()).isZero();
@@ -234,7 +240,6 @@ class ReindexITCase {
     static final class Feeder implements Runnable {
         final String topic;
         final List<TextRecord> corpus;
-        final AtomicBoolean stop = new AtomicBoolean();
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger added = new AtomicInteger();
         final AtomicInteger updated = new AtomicInteger();
@@ -245,27 +250,27 @@ class ReindexITCase {
             this.corpus = corpus;
         }
 
+        /** Sends one change: a new document, or every third time an update of an ingested one. */
         @Override
         public void run() {
+            // The corpus has 3,204 documents: new ones, then update texts.
+            if (DOCS + added.get() >= 2000 || 2000 + sent.get() >= 3204) {
+                return;
+            }
             try {
-                // Until stopped (the corpus has 3,204 documents: new ones, then update texts).
-                while (!stop.get() && DOCS + added.get() < 2000 && 2000 + sent.get() < 3204) {
-                    ProducerRecord<byte[], byte[]> r;
-                    int n = sent.get();
-                    if (n % 3 == 2 && updated.get() < DOCS) {
-                        TextRecord old = corpus.get(updated.get() * 7 % DOCS);
-                        r = document(topic, old.id(), corpus.get(2000 + n), 2);
-                        updated.incrementAndGet();
-                    } else {
-                        TextRecord d = corpus.get(DOCS + added.get());
-                        r = document(topic, d.id(), d, 1);
-                        added.incrementAndGet();
-                    }
-                    IngestHarness.produce(KAFKA, topic, List.of(r));
-                    sent.incrementAndGet();
-                    // Pacing, not a wait for anything: a steady trickle across the reindex.
-                    Thread.sleep(300);
+                ProducerRecord<byte[], byte[]> r;
+                int n = sent.get();
+                if (n % 3 == 2 && updated.get() < DOCS) {
+                    TextRecord old = corpus.get(updated.get() * 7 % DOCS);
+                    r = document(topic, old.id(), corpus.get(2000 + n), 2);
+                    updated.incrementAndGet();
+                } else {
+                    TextRecord d = corpus.get(DOCS + added.get());
+                    r = document(topic, d.id(), d, 1);
+                    added.incrementAndGet();
                 }
+                IngestHarness.produce(KAFKA, topic, List.of(r));
+                sent.incrementAndGet();
             } catch (Exception e) {
                 failure.add(e);
             }
