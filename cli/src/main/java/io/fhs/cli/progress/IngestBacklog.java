@@ -32,16 +32,7 @@ public final class IngestBacklog {
         String topic = conf.get(IngestOptions.TOPIC);
         long timeout = conf.get(KafkaProperties.CHECK_TIMEOUT).toMillis();
         try (Admin admin = Admin.create(KafkaOptions.properties(conf))) {
-            List<TopicPartition> partitions =
-                    admin
-                            .describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get(timeout, TimeUnit.MILLISECONDS)
-                            .get(topic)
-                            .partitions()
-                            .stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> partitions = partitions(admin, topic, timeout);
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(conf.get(IngestOptions.GROUP_ID))
                             .partitionsToOffsetAndMetadata()
@@ -69,6 +60,19 @@ public final class IngestBacklog {
         }
     }
 
+    private static List<TopicPartition> partitions(Admin admin, String topic, long timeoutMillis)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(timeoutMillis, TimeUnit.MILLISECONDS)
+                .get(topic)
+                .partitions()
+                .stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+    }
+
     /**
      * The sum of the topic's end offsets over its partitions now: how far a bounded read that
      * starts now reads, and, compared later, how many records arrived in between.
@@ -77,16 +81,7 @@ public final class IngestBacklog {
         String topic = conf.get(IngestOptions.TOPIC);
         long timeout = conf.get(KafkaProperties.CHECK_TIMEOUT).toMillis();
         try (Admin admin = Admin.create(KafkaOptions.properties(conf))) {
-            List<TopicPartition> partitions =
-                    admin
-                            .describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get(timeout, TimeUnit.MILLISECONDS)
-                            .get(topic)
-                            .partitions()
-                            .stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> partitions = partitions(admin, topic, timeout);
             long sum = 0;
             for (ListOffsetsResultInfo end :
                     offsets(admin, partitions, OffsetSpec.latest(), timeout).values()) {
