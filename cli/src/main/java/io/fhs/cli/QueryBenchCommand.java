@@ -50,6 +50,23 @@ final class QueryBenchCommand implements Callable<Integer> {
     int count;
 
     @Option(
+            names = "--warmup",
+            defaultValue = "400",
+            description =
+                    "Queries sent at the rate before the measured runs and not counted: the JIT"
+                            + " compiles the job's hot paths in the first seconds, whose"
+                            + " latencies a long-running job never shows again (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+            names = "--burst",
+            defaultValue = "1500",
+            description =
+                    "Queries sent at once for the sustained rate (default: ${DEFAULT-VALUE}).")
+    int burstSize;
+
+    @Option(
             names = "--texts",
             paramLabel = "FILE",
             description =
@@ -90,9 +107,10 @@ final class QueryBenchCommand implements Callable<Integer> {
         boolean rerank = conf.getOptional(ModelOptions.RERANK).isPresent();
         // One stream for all runs, each taking the next slice: later runs meet the repeats of
         // earlier ones in the cache, as a long-running job does.
-        Iterator<String> mix = QueryMix.of(pool, 60 + 3 * count, repeatRatio, 42).iterator();
+        int total = warmup + 2 * count + 20 + burstSize;
+        Iterator<String> mix = QueryMix.of(pool, total, repeatRatio, 42).iterator();
         try (QueryBenchmark bench = new QueryBenchmark(conf)) {
-            run(bench, "warm-up", take(mix, 40), false);
+            run(bench, "warm-up", take(mix, warmup), false);
             report(out, "hybrid, top 10", bench, run(bench, "hybrid", take(mix, count), false));
             if (rerank) {
                 run(bench, "warm-up", take(mix, 20), true);
@@ -102,7 +120,7 @@ final class QueryBenchCommand implements Callable<Integer> {
                         bench,
                         run(bench, "hybrid + rerank", take(mix, count), true));
             }
-            List<String> burstTexts = take(mix, count);
+            List<String> burstTexts = take(mix, burstSize);
             ProgressLine burst = progress.line("burst", "queries answered", "queries/s");
             double seconds = bench.burst(burstTexts, n -> burst.update(n, burstTexts.size()));
             burst.finish();

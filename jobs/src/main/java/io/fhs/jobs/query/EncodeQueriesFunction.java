@@ -20,7 +20,7 @@ public final class EncodeQueriesFunction extends BatchingAsyncFunction<QueryWork
     private transient EncodeStage stage;
 
     public EncodeQueriesFunction(QuerySettings settings) {
-        super(settings.batchSize(), settings.maxWait());
+        super(settings.batchSize(), settings.maxWait(), settings.encodeWorkers());
         this.settings = settings;
     }
 

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Query encoding for a batch of queries: one dense call and one sparse call (inference-free SPLADE
- * only looks weights up) per batch, then the query form of the collection's quantization. Not
- * thread-safe: one batch at a time.
+ * only looks weights up) per batch, then the query form of the collection's quantization.
+ * Thread-safe (the encoders and the cache are): {@code query.encode.workers} batches run at once.
  */
 @Internal
 public final class EncodeStage implements AutoCloseable {
@@ -46,13 +46,16 @@ public final class EncodeStage implements AutoCloseable {
                 DenseEncoder.open(
                         ModelLocator.resolve(settings.denseModel()),
                         // Queries are cut as the collection's points were.
-                        EncoderOptions.defaults().withTruncateDim(settings.truncateDim()));
+                        EncoderOptions.defaults()
+                                .withTruncateDim(settings.truncateDim())
+                                .withIntraOpThreads(settings.encodeThreads()));
         try {
             SparseEncoder sparse =
                     settings.hasSparse()
                             ? SparseEncoders.open(
                                     settings.sparseModel(),
-                                    EncoderOptions.defaults(),
+                                    EncoderOptions.defaults()
+                                            .withIntraOpThreads(settings.encodeThreads()),
                                     Bm25Options.defaults().withAvgLen(settings.bm25AvgLen()),
                                     0)
                             : null;

@@ -120,9 +120,14 @@ public final class QueryJob {
             builder.setStartingOffsets(OffsetsInitializer.earliest());
             builder.setBounded(OffsetsInitializer.latest());
         }
+        Properties producer = new Properties();
+        producer.putAll(kafka);
+        // A result is somebody's answer: Kafka 4's default linger (5 ms) would wait on each one
+        // for others to batch with; kafka.properties.linger.ms still sets it.
+        producer.putIfAbsent("linger.ms", "0");
         KafkaSink<QueryResult> sink =
                 KafkaSink.<QueryResult>builder()
-                        .setKafkaProducerConfig(kafka)
+                        .setKafkaProducerConfig(producer)
                         .setRecordSerializer(
                                 new QueryResultSerializer(conf.get(QueryOptions.RESULTS_TOPIC)))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)

@@ -173,6 +173,23 @@ public final class QueryOptions {
                     .intType()
                     .defaultValue(16)
                     .withDescription("Queries per encoder (and reranker) call.");
+    public static final ConfigOption<Integer> ENCODE_THREADS =
+            ConfigOptions.key("query.encode.threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "ONNX Runtime intra-op threads of the query encoders, 0 for all cores."
+                                    + " A batch of short queries is too small to split: one thread"
+                                    + " answers sooner and leaves the other cores to Kafka, Qdrant"
+                                    + " and the job.");
+    public static final ConfigOption<Integer> ENCODE_WORKERS =
+            ConfigOptions.key("query.encode.workers")
+                    .intType()
+                    .defaultValue(2)
+                    .withDescription(
+                            "Query batches encoded at once per subtask; with query.encode.threads"
+                                    + " 1, a burst can use as many cores as there are workers"
+                                    + " while a lone query still runs on one.");
     public static final ConfigOption<Duration> MAX_WAIT =
             ConfigOptions.key("query.max-wait")
                     .durationType()
@@ -253,6 +270,21 @@ public final class QueryOptions {
             OptionChecks.positive(c, MATRYOSHKA_CANDIDATES);
         }
         OptionChecks.notNegative(c, MAX_WAIT);
+        OptionChecks.atLeast(c, ENCODE_THREADS, 0);
+        OptionChecks.positive(c, ENCODE_WORKERS);
+        long fullBatches = (long) c.get(ENCODE_WORKERS) * c.get(BATCH_SIZE);
+        if (c.get(CAPACITY) < fullBatches) {
+            throw new ConfigException(
+                    CAPACITY.key()
+                            + " must be >= "
+                            + ENCODE_WORKERS.key()
+                            + " x "
+                            + BATCH_SIZE.key()
+                            + " = "
+                            + fullBatches
+                            + " (or the workers never get full batches), got "
+                            + c.get(CAPACITY));
+        }
         if (c.get(CACHE_SIZE) < 0) {
             throw new ConfigException(
                     CACHE_SIZE.key() + " must be >= 0 (0 turns it off), got " + c.get(CACHE_SIZE));

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * @param mmr MMR of dense searches; null for plain nearest neighbours
  * @param prefixDimension size of the collection's Matryoshka prefix vector; 0 for none
  * @param matryoshkaCandidates candidates of a two-stage dense search; 0 for one stage
+ * @param encodeThreads ONNX Runtime intra-op threads of the query encoders; 0 for all cores
+ * @param encodeWorkers query batches encoded at once
  */
 @PublicEvolving
 public record QuerySettings(
@@ -69,7 +71,9 @@ public record QuerySettings(
         int truncateDim,
         SearchRequest.Mmr mmr,
         int prefixDimension,
-        int matryoshkaCandidates)
+        int matryoshkaCandidates,
+        int encodeThreads,
+        int encodeWorkers)
         implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(QuerySettings.class);
@@ -272,7 +276,9 @@ public record QuerySettings(
                 layout.truncateDim(),
                 QueryOptions.mmr(conf),
                 layout.prefixDimension(),
-                conf.getOptional(QueryOptions.MATRYOSHKA_CANDIDATES).orElse(0));
+                conf.getOptional(QueryOptions.MATRYOSHKA_CANDIDATES).orElse(0),
+                conf.get(QueryOptions.ENCODE_THREADS),
+                conf.get(QueryOptions.ENCODE_WORKERS));
     }
 
     /**
@@ -311,7 +317,9 @@ public record QuerySettings(
                 truncateDim,
                 r.mmr(),
                 prefixDimension,
-                r.matryoshkaCandidates());
+                r.matryoshkaCandidates(),
+                encodeThreads,
+                encodeWorkers);
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */

@@ -38,6 +38,8 @@ class QueryOptionsTest {
         assertThat(s.deadline()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.fusesOnClient()).isFalse();
         assertThat(s.readConsistency()).isEqualTo(ReadConsistency.ONE);
+        assertThat(s.encodeThreads()).isEqualTo(1);
+        assertThat(s.encodeWorkers()).isEqualTo(2);
     }
 
     /** Search must read the collection ingest wrote, encoded by the same models. */
@@ -78,6 +80,7 @@ class QueryOptionsTest {
                                 "query.deadline must be a positive duration, got PT0S",
                         "query.rerank=true",
                                 "query.rerank is true but model.rerank names no cross-encoder",
+                        "query.encode.threads=-1", "query.encode.threads must be >= 0, got -1",
                         "query.sparse-weight=-1",
                                 "query.sparse-weight must be a finite weight >= 0, got -1.0",
                         "query.read-consistency=most",
