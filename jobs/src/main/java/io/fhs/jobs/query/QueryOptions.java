@@ -182,6 +182,14 @@ public final class QueryOptions {
                                     + " A batch of short queries is too small to split: one thread"
                                     + " answers sooner and leaves the other cores to Kafka, Qdrant"
                                     + " and the job.");
+    public static final ConfigOption<Integer> RERANK_THREADS =
+            ConfigOptions.key("query.rerank.threads")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription(
+                            "ONNX Runtime intra-op threads of the cross-encoder, 0 for all cores;"
+                                    + " more help a large cross-encoder's lone batch and cost"
+                                    + " throughput once other work needs the cores.");
     public static final ConfigOption<Integer> ENCODE_WORKERS =
             ConfigOptions.key("query.encode.workers")
                     .intType()
@@ -271,6 +279,7 @@ public final class QueryOptions {
         }
         OptionChecks.notNegative(c, MAX_WAIT);
         OptionChecks.atLeast(c, ENCODE_THREADS, 0);
+        OptionChecks.atLeast(c, RERANK_THREADS, 0);
         OptionChecks.positive(c, ENCODE_WORKERS);
         long fullBatches = (long) c.get(ENCODE_WORKERS) * c.get(BATCH_SIZE);
         if (c.get(CAPACITY) < fullBatches) {

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * @param matryoshkaCandidates candidates of a two-stage dense search; 0 for one stage
  * @param encodeThreads ONNX Runtime intra-op threads of the query encoders; 0 for all cores
  * @param encodeWorkers query batches encoded at once
+ * @param rerankThreads ONNX Runtime intra-op threads of the cross-encoder; 0 for all cores
  */
 @PublicEvolving
 public record QuerySettings(
@@ -73,7 +74,8 @@ public record QuerySettings(
         int prefixDimension,
         int matryoshkaCandidates,
         int encodeThreads,
-        int encodeWorkers)
+        int encodeWorkers,
+        int rerankThreads)
         implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(QuerySettings.class);
@@ -278,7 +280,8 @@ public record QuerySettings(
                 layout.prefixDimension(),
                 conf.getOptional(QueryOptions.MATRYOSHKA_CANDIDATES).orElse(0),
                 conf.get(QueryOptions.ENCODE_THREADS),
-                conf.get(QueryOptions.ENCODE_WORKERS));
+                conf.get(QueryOptions.ENCODE_WORKERS),
+                conf.get(QueryOptions.RERANK_THREADS));
     }
 
     /**
@@ -319,7 +322,8 @@ public record QuerySettings(
                 prefixDimension,
                 r.matryoshkaCandidates(),
                 encodeThreads,
-                encodeWorkers);
+                encodeWorkers,
+                rerankThreads);
     }
 
     /** A query with these defaults (top_k, mode, rerank, no filter). */

@@ -35,7 +35,8 @@ public final class RerankStage implements AutoCloseable {
                         ? null
                         : new CrossEncoder(
                                 ModelLocator.resolve(settings.rerankModel()),
-                                EncoderOptions.defaults()));
+                                EncoderOptions.defaults()
+                                        .withIntraOpThreads(settings.rerankThreads())));
     }
 
     public QuerySettings settings() {

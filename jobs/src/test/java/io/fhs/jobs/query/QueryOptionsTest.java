@@ -40,6 +40,7 @@ class QueryOptionsTest {
         assertThat(s.readConsistency()).isEqualTo(ReadConsistency.ONE);
         assertThat(s.encodeThreads()).isEqualTo(1);
         assertThat(s.encodeWorkers()).isEqualTo(2);
+        assertThat(s.rerankThreads()).isEqualTo(1);
     }
 
     /** Search must read the collection ingest wrote, encoded by the same models. */
