@@ -1,14 +1,22 @@
 package io.fhs.jobs.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.fhs.connectors.qdrant.SearchRequest;
 import io.fhs.operators.quantize.VectorQuantization;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-/** The query embedding cache inside the encode stage, on the real MiniLM and BM25 encoders. */
+/**
+ * The query embedding cache inside the encode stage, and batches encoded at once ({@code
+ * query.encode.workers}), on the real MiniLM and BM25 encoders.
+ */
 class EncodeStageCacheTest {
     static QuerySettings settings(int cacheSize) {
         Configuration conf = new Configuration();
@@ -57,6 +65,43 @@ class EncodeStageCacheTest {
             assertThat(cached.cache().hits()).isEqualTo(2);
             assertThat(cached.cache().misses()).isEqualTo(3);
             assertThat(fresh.cache().hits()).isZero();
+        }
+    }
+
+    /** Two workers share one stage: their batches, overlapping texts and all, run at once. */
+    @Test
+    void batchesEncodedAtOnceGetTheVectorsOfOneByOneEncoding() throws Exception {
+        QuerySettings s = settings(1000);
+        List<List<QueryWork>> batches = new ArrayList<>();
+        for (int b = 0; b < 8; b++) {
+            List<QueryWork> batch = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                // Every text recurs in other batches, so that the cache is read and written
+                // from both threads.
+                String text = "query about topic " + ((b * 16 + i) % 40) + " and parsing";
+                batch.add(work(s, b + "-" + i, text, SearchRequest.Mode.HYBRID));
+            }
+            batches.add(batch);
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try (EncodeStage shared = EncodeStage.open(s);
+                EncodeStage alone = EncodeStage.open(settings(0))) {
+            List<Future<List<QueryWork>>> results = new ArrayList<>();
+            for (List<QueryWork> batch : batches) {
+                results.add(workers.submit(() -> shared.encode(batch)));
+            }
+            for (int b = 0; b < batches.size(); b++) {
+                List<QueryWork> got = results.get(b).get();
+                for (int i = 0; i < got.size(); i++) {
+                    QueryWork expected = alone.encode(List.of(batches.get(b).get(i))).get(0);
+                    assertThat(got.get(i).queryId()).isEqualTo(expected.queryId());
+                    assertThat(got.get(i).dense()).containsExactly(expected.dense(), within(1e-6f));
+                    assertThat(got.get(i).sparse()).isEqualTo(expected.sparse());
+                }
+            }
+            assertThat(shared.cache().size()).isEqualTo(40);
+        } finally {
+            workers.shutdownNow();
         }
     }
 }
