@@ -19,6 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
@@ -94,22 +98,77 @@ public final class IngestBenchmark {
         return CalibrationSample.chunkTexts(conf, records, Integer.MAX_VALUE);
     }
 
-    /**
-     * Seconds the bare dense encoder takes for {@code texts}, model loading excluded. It runs on as
-     * many intra-op threads as the JVM may use cores: under {@code taskset} that is the pinned set,
-     * where ONNX Runtime's own default would count every core of the machine.
-     */
+    /** How the bare encoder spreads over the cores the JVM may use. */
+    public enum BareLayout {
+        /** One encode call on as many intra-op threads as cores. */
+        ONE_CALL("one call on %d threads"),
+        /**
+         * As many single-threaded encode calls at once as cores, each over every n-th text (so each
+         * share has the corpus's mix of lengths), as the job's single-threaded workers run.
+         */
+        SIDE_BY_SIDE("%d single-threaded calls side by side");
+
+        private final String label;
+
+        BareLayout(String label) {
+            this.label = label;
+        }
+
+        public String label(int cores) {
+            return String.format(Locale.ROOT, label, cores);
+        }
+    }
+
+    /** {@link #bareEncoderSeconds(Configuration, List, BareLayout)} in one call. */
     public static double bareEncoderSeconds(Configuration conf, List<String> texts) {
+        return bareEncoderSeconds(conf, texts, BareLayout.ONE_CALL);
+    }
+
+    /**
+     * Seconds the bare dense encoder takes for {@code texts} laid out as {@code layout}, model
+     * loading and a warm-up round excluded. It uses as many cores as the JVM may: under {@code
+     * taskset} that is the pinned set, where ONNX Runtime's own default would count every core of
+     * the machine.
+     */
+    public static double bareEncoderSeconds(
+            Configuration conf, List<String> texts, BareLayout layout) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int lanes = layout == BareLayout.SIDE_BY_SIDE ? cores : 1;
+        ExecutorService pool = Executors.newFixedThreadPool(lanes);
         try (DenseEncoder encoder =
                 DenseEncoder.open(
                         ModelLocator.resolve(conf.get(ModelOptions.DENSE)),
-                        // The peer at its best whatever the job's settings: all cores, one call.
-                        EncoderOptions.defaults()
-                                .withIntraOpThreads(Runtime.getRuntime().availableProcessors()))) {
-            encoder.encode(texts.subList(0, Math.min(64, texts.size())), Role.DOCUMENT);
+                        // The peer at its best whatever the job's settings.
+                        EncoderOptions.defaults().withIntraOpThreads(cores / lanes))) {
+            encodeAtOnce(
+                    encoder, texts.subList(0, Math.min(64 * lanes, texts.size())), lanes, pool);
             long start = System.nanoTime();
-            encoder.encode(texts, Role.DOCUMENT);
+            encodeAtOnce(encoder, texts, lanes, pool);
             return (System.nanoTime() - start) / 1e9;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void encodeAtOnce(
+            DenseEncoder encoder, List<String> texts, int lanes, ExecutorService pool) {
+        List<Future<float[][]>> calls = new ArrayList<>(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            List<String> share = new ArrayList<>();
+            for (int i = lane; i < texts.size(); i += lanes) {
+                share.add(texts.get(i));
+            }
+            calls.add(pool.submit(() -> encoder.encode(share, Role.DOCUMENT)));
+        }
+        try {
+            for (Future<float[][]> call : calls) {
+                call.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the bare encoder ran", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the bare encoder failed", e.getCause());
         }
     }
 
