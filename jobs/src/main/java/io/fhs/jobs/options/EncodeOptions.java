@@ -1,6 +1,5 @@
 package io.fhs.jobs.options;
 
-import io.fhs.jobs.config.ConfigException;
 import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -73,20 +72,7 @@ public final class EncodeOptions {
         OptionChecks.positive(conf, CAPACITY);
         OptionChecks.positive(conf, WORKERS);
         OptionChecks.atLeast(conf, THREADS, 0);
-        long fullBatches = (long) conf.get(WORKERS) * conf.get(BATCH_SIZE);
-        if (conf.get(CAPACITY) < fullBatches) {
-            throw new ConfigException(
-                    CAPACITY.key()
-                            + " must be >= "
-                            + WORKERS.key()
-                            + " x "
-                            + BATCH_SIZE.key()
-                            + " = "
-                            + fullBatches
-                            + ", got "
-                            + conf.get(CAPACITY)
-                            + ": with fewer chunks in flight, no worker ever gets a full batch");
-        }
+        OptionChecks.holdsFullBatches(conf, CAPACITY, WORKERS, BATCH_SIZE, "chunks");
         OptionChecks.notNegative(conf, MAX_WAIT);
         OptionChecks.positiveDuration(conf, TIMEOUT);
     }

@@ -55,4 +55,29 @@ public final class OptionChecks {
             throw new ConfigException(option.key() + " must not be blank");
         }
     }
+
+    /**
+     * Checks that {@code capacity} (items in flight) holds a full batch for every worker: with
+     * fewer, no worker ever gets one. {@code items} names what is in flight in the message.
+     */
+    public static void holdsFullBatches(
+            Configuration c,
+            ConfigOption<Integer> capacity,
+            ConfigOption<Integer> workers,
+            ConfigOption<Integer> batchSize,
+            String items) {
+        long fullBatches = (long) c.get(workers) * c.get(batchSize);
+        if (c.get(capacity) < fullBatches) {
+            throw new ConfigException(
+                    String.format(
+                            "%s must be >= %s x %s = %d, got %d: with fewer %s in flight, no worker"
+                                    + " ever gets a full batch",
+                            capacity.key(),
+                            workers.key(),
+                            batchSize.key(),
+                            fullBatches,
+                            c.get(capacity),
+                            items));
+        }
+    }
 }

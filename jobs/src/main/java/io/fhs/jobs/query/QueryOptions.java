@@ -281,19 +281,7 @@ public final class QueryOptions {
         OptionChecks.atLeast(c, ENCODE_THREADS, 0);
         OptionChecks.atLeast(c, RERANK_THREADS, 0);
         OptionChecks.positive(c, ENCODE_WORKERS);
-        long fullBatches = (long) c.get(ENCODE_WORKERS) * c.get(BATCH_SIZE);
-        if (c.get(CAPACITY) < fullBatches) {
-            throw new ConfigException(
-                    CAPACITY.key()
-                            + " must be >= "
-                            + ENCODE_WORKERS.key()
-                            + " x "
-                            + BATCH_SIZE.key()
-                            + " = "
-                            + fullBatches
-                            + " (or the workers never get full batches), got "
-                            + c.get(CAPACITY));
-        }
+        OptionChecks.holdsFullBatches(c, CAPACITY, ENCODE_WORKERS, BATCH_SIZE, "queries");
         if (c.get(CACHE_SIZE) < 0) {
             throw new ConfigException(
                     CACHE_SIZE.key() + " must be >= 0 (0 turns it off), got " + c.get(CACHE_SIZE));

@@ -41,6 +41,7 @@ class QueryOptionsTest {
         assertThat(s.encodeThreads()).isEqualTo(1);
         assertThat(s.encodeWorkers()).isEqualTo(2);
         assertThat(s.rerankThreads()).isEqualTo(1);
+        assertThat(s.rerankThreads()).isEqualTo(1);
     }
 
     /** Search must read the collection ingest wrote, encoded by the same models. */
@@ -82,6 +83,12 @@ class QueryOptionsTest {
                         "query.rerank=true",
                                 "query.rerank is true but model.rerank names no cross-encoder",
                         "query.encode.threads=-1", "query.encode.threads must be >= 0, got -1",
+                        "query.rerank.threads=-1", "query.rerank.threads must be >= 0, got -1",
+                        "query.encode.workers=0", "query.encode.workers must be >= 1, got 0",
+                        "query.capacity=20",
+                                "query.capacity must be >= query.encode.workers x query.batch-size"
+                                        + " = 32, got 20: with fewer queries in flight, no worker"
+                                        + " ever gets a full batch",
                         "query.sparse-weight=-1",
                                 "query.sparse-weight must be a finite weight >= 0, got -1.0",
                         "query.read-consistency=most",
