@@ -2,6 +2,7 @@ package io.fhs.jobs.options;
 
 import io.fhs.jobs.config.ConfigException;
 import java.time.Duration;
+import java.util.Locale;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -70,6 +71,7 @@ public final class OptionChecks {
         if (c.get(capacity) < fullBatches) {
             throw new ConfigException(
                     String.format(
+                            Locale.ROOT,
                             "%s must be >= %s x %s = %d, got %d: with fewer %s in flight, no worker"
                                     + " ever gets a full batch",
                             capacity.key(),

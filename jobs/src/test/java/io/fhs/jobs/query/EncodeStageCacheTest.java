@@ -104,4 +104,16 @@ class EncodeStageCacheTest {
             workers.shutdownNow();
         }
     }
+
+    @Test
+    void theQueryEncoderRunsOnTheConfiguredIntraOpThreads() {
+        Configuration conf = new Configuration();
+        conf.set(QueryOptions.ENCODE_THREADS, 3);
+        try (EncodeStage defaults = EncodeStage.open(settings(0));
+                EncodeStage three =
+                        EncodeStage.open(QuerySettings.from(conf, VectorQuantization.none()))) {
+            assertThat(defaults.dense().options().intraOpThreads()).isEqualTo(1);
+            assertThat(three.dense().options().intraOpThreads()).isEqualTo(3);
+        }
+    }
 }
