@@ -12,6 +12,8 @@ import io.fhs.jobs.ingest.IngestOptions;
 import io.fhs.jobs.options.QdrantOptions;
 import io.qdrant.client.QdrantClient;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,6 +175,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         }
         produce(conf, used);
         List<Charts.Point> indexed = new ArrayList<>();
+        long jitBefore = jitMillis();
         long jobStart = System.nanoTime();
         ProgressLine jobLine = progress.line("ingest job", "chunks in Qdrant", "chunks/s");
         double[] job =
@@ -186,6 +189,12 @@ final class IngestBenchCommand implements Callable<Integer> {
                         });
         jobLine.finish();
         out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
+        // The JIT compiling code paths the warm-up did not make hot takes cores from the job
+        // (not from the bare encoder, whose Java side is small): shown so a low ratio can be read.
+        long jit = jitMillis() - jitBefore;
+        out.printf(
+                "JIT compilers:  %.1f s during the job (%.1f%% of one core)%n",
+                jit / 1e3, 100.0 * jit / 1e3 / job[0]);
         out.flush();
         double after = IngestBenchmark.bareEncoderSeconds(conf, texts, peer);
         out.printf("bare encoder:   %.1f s (%s)%n", after, peer.label(cores));
@@ -226,6 +235,14 @@ final class IngestBenchCommand implements Callable<Integer> {
             plotFreshness(l);
         }
         return 0;
+    }
+
+    /** Milliseconds the JIT compilers have spent so far; 0 where the JVM does not say. */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported()
+                ? jit.getTotalCompilationTime()
+                : 0;
     }
 
     private void produce(Configuration conf, List<TextRecord> docs) throws Exception {
