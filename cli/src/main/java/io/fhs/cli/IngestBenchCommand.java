@@ -191,10 +191,12 @@ final class IngestBenchCommand implements Callable<Integer> {
         out.printf("ingest job:     %.1f s (first point after %.1f s)%n", job[0], job[1]);
         // The JIT compiling code paths the warm-up did not make hot takes cores from the job
         // (not from the bare encoder, whose Java side is small): shown so a low ratio can be read.
-        long jit = jitMillis() - jitBefore;
-        out.printf(
-                "JIT compilers:  %.1f s during the job (%.1f%% of one core)%n",
-                jit / 1e3, 100.0 * jit / 1e3 / job[0]);
+        if (jitBefore >= 0) {
+            long jit = jitMillis() - jitBefore;
+            out.printf(
+                    "JIT compilers:  %.1f s during the job (%.1f%% of one core)%n",
+                    jit / 1e3, 100.0 * jit / 1e3 / job[0]);
+        }
         out.flush();
         double after = IngestBenchmark.bareEncoderSeconds(conf, texts, peer);
         out.printf("bare encoder:   %.1f s (%s)%n", after, peer.label(cores));
@@ -237,12 +239,12 @@ final class IngestBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Milliseconds the JIT compilers have spent so far; 0 where the JVM does not say. */
+    /** Milliseconds the JIT compilers have spent so far; -1 where the JVM does not say. */
     private static long jitMillis() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         return jit != null && jit.isCompilationTimeMonitoringSupported()
                 ? jit.getTotalCompilationTime()
-                : 0;
+                : -1;
     }
 
     private void produce(Configuration conf, List<TextRecord> docs) throws Exception {
