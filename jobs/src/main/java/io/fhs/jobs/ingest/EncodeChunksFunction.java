@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -24,6 +25,8 @@ import org.apache.flink.annotation.Internal;
 @Internal
 public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecord, EncodedChunk> {
     private static final long serialVersionUID = 1L;
+    // Without the chunker's pieces a text's length in pieces is estimated from its characters.
+    private static final int CHARS_PER_PIECE = 4;
 
     private final String denseModel;
     private final String sparseModel;
@@ -81,6 +84,18 @@ public final class EncodeChunksFunction extends BatchingAsyncFunction<ChunkRecor
                             0);
         }
         return this::encode;
+    }
+
+    // A backlog is cut into batches of similar lengths, as the bare encoder's global sort does.
+    @Override
+    protected ToIntFunction<ChunkRecord> batchLength() {
+        return c -> {
+            if (!c.needsEncoding()) {
+                return 0;
+            }
+            int[] pieces = c.encodePieces();
+            return pieces != null ? pieces.length : c.encodeText().length() / CHARS_PER_PIECE;
+        };
     }
 
     private List<EncodedChunk> encode(List<ChunkRecord> batch) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -54,6 +55,15 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
     protected abstract void closeBatchFunction();
 
     /**
+     * The length a batch should group its items by (tokens of a text, say), so that a backlog is
+     * cut into batches of similar lengths ({@link MicroBatcher}); null (the default) batches in
+     * arrival order. Called once, in {@link #open}, after {@link #openBatchFunction}.
+     */
+    protected ToIntFunction<? super I> batchLength() {
+        return null;
+    }
+
+    /**
      * The output for an input whose processing failed on its own (the batcher has already retried
      * it alone). By default the failure fails the job; a subclass that can express a failure as an
      * output (an error result, a dead letter downstream) returns that instead.
@@ -80,6 +90,7 @@ public abstract class BatchingAsyncFunction<I, O> extends RichAsyncFunction<I, O
                         maxBatchSize,
                         maxWait,
                         workers,
+                        batchLength(),
                         function,
                         (n, waitNanos, processNanos) -> {
                             totalItems.add(n);

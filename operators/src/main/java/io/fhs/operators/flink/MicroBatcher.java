@@ -4,20 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.apache.flink.annotation.Internal;
 
 /**
- * Collects single requests into batches and processes each batch on a worker thread: a batch is
- * flushed when it reaches {@code maxBatchSize} items or when its oldest item has waited {@code
- * maxWait}. {@link #submit} never blocks; callers bound the number of outstanding requests (Flink's
- * async operator capacity does), which is what turns a slow model into backpressure.
+ * Collects single requests into batches and processes each batch on a worker thread. A free worker
+ * takes a batch once {@code maxBatchSize} items wait or the oldest has waited {@code maxWait}.
+ * {@link #submit} never blocks; callers bound the number of outstanding requests (Flink's async
+ * operator capacity does), which is what turns a slow model into backpressure.
+ *
+ * <p>Workers pull: while all of them are busy, requests pile up, and with a {@code length} function
+ * the next batch is the {@code maxBatchSize} waiting items of most similar length around the oldest
+ * one ({@link SimilarLengths}). So the window that is length-sorted widens with the backlog,
+ * exactly when padding costs throughput, while the oldest item is always in the next batch (an
+ * ordered consumer never waits on an item passed over).
  *
  * <p>When a batch fails, its items are processed again one by one, so that only the item that fails
  * itself (a text the model cannot take) fails, not the others that happened to share its batch.
@@ -26,13 +28,13 @@ import org.apache.flink.annotation.Internal;
 public final class MicroBatcher<I, O> implements AutoCloseable {
     private final int maxBatchSize;
     private final long maxWaitNanos;
+    private final ToIntFunction<? super I> length;
     private final Function<List<I>, List<O>> process;
     private final BatchListener listener;
-    private final ExecutorService worker;
-    private final ScheduledExecutorService timer;
+    private final List<Thread> workers = new ArrayList<>();
 
-    private List<Pending<I, O>> pending = new ArrayList<>();
-    private ScheduledFuture<?> flushTimer;
+    // Guarded by this; in arrival order.
+    private final ArrayList<Pending<I, O>> pending = new ArrayList<>();
     private boolean closed;
 
     /** Observes batches, for metrics. */
@@ -40,7 +42,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         void onBatch(int size, long oldestWaitNanos, long processNanos);
     }
 
-    private record Pending<I, O>(I item, CompletableFuture<O> result, long enqueuedNanos) {}
+    private record Pending<I, O>(
+            I item, CompletableFuture<O> result, long enqueuedNanos, int length) {}
 
     public MicroBatcher(
             String name,
@@ -48,18 +51,34 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             Duration maxWait,
             Function<List<I>, List<O>> process,
             BatchListener listener) {
-        this(name, maxBatchSize, maxWait, 1, process, listener);
+        this(name, maxBatchSize, maxWait, 1, null, process, listener);
     }
 
     /**
-     * With {@code workers} > 1, that many batches run at once ({@code process} must be
-     * thread-safe); results still complete per item, so an ordered consumer keeps its order.
+     * As {@link #MicroBatcher(String, int, Duration, int, ToIntFunction, Function, BatchListener)},
+     * batches in arrival order.
      */
     public MicroBatcher(
             String name,
             int maxBatchSize,
             Duration maxWait,
             int workers,
+            Function<List<I>, List<O>> process,
+            BatchListener listener) {
+        this(name, maxBatchSize, maxWait, workers, null, process, listener);
+    }
+
+    /**
+     * With {@code workers} > 1, that many batches run at once ({@code process} must be
+     * thread-safe); results still complete per item, so an ordered consumer keeps its order. With a
+     * {@code length} (a text's tokens, say; null for arrival order) batches group similar lengths.
+     */
+    public MicroBatcher(
+            String name,
+            int maxBatchSize,
+            Duration maxWait,
+            int workers,
+            ToIntFunction<? super I> length,
             Function<List<I>, List<O>> process,
             BatchListener listener) {
         if (workers < 1) {
@@ -73,64 +92,88 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         }
         this.maxBatchSize = maxBatchSize;
         this.maxWaitNanos = maxWait.toNanos();
+        this.length = length;
         this.process = process;
         this.listener = listener;
-        this.worker = Executors.newFixedThreadPool(workers, daemon(name + "-worker"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(daemon(name + "-timer"));
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::work, name + "-worker-" + i);
             t.setDaemon(true);
-            return t;
-        };
+            this.workers.add(t);
+        }
+        this.workers.forEach(Thread::start);
     }
 
     public CompletableFuture<O> submit(I item) {
         CompletableFuture<O> result = new CompletableFuture<>();
-        List<Pending<I, O>> full = null;
+        int len = length == null ? 0 : length.applyAsInt(item);
         synchronized (this) {
             if (closed) {
                 result.completeExceptionally(new IllegalStateException("MicroBatcher is closed"));
                 return result;
             }
-            pending.add(new Pending<>(item, result, System.nanoTime()));
-            if (pending.size() >= maxBatchSize) {
-                full = takePending();
-            } else if (pending.size() == 1) {
-                flushTimer = timer.schedule(this::flushByTime, maxWaitNanos, TimeUnit.NANOSECONDS);
+            pending.add(new Pending<>(item, result, System.nanoTime(), len));
+            // The first item starts a free worker's max-wait clock; a full batch starts it at once.
+            if (pending.size() == 1 || pending.size() >= maxBatchSize) {
+                notifyAll();
             }
-        }
-        if (full != null) {
-            dispatch(full);
         }
         return result;
     }
 
-    private void flushByTime() {
+    private void work() {
         List<Pending<I, O>> batch;
-        synchronized (this) {
-            if (pending.isEmpty()) {
-                return;
+        while ((batch = next()) != null) {
+            run(batch);
+        }
+    }
+
+    /** Waits until a batch is due and takes it; null once closed. */
+    private synchronized List<Pending<I, O>> next() {
+        try {
+            while (!closed) {
+                if (pending.isEmpty()) {
+                    wait();
+                    continue;
+                }
+                long due = pending.get(0).enqueuedNanos() + maxWaitNanos - System.nanoTime();
+                if (pending.size() < maxBatchSize && due > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, due);
+                    continue;
+                }
+                List<Pending<I, O>> batch = take();
+                if (!pending.isEmpty()) {
+                    notifyAll(); // what is left may be due for another free worker
+                }
+                return batch;
             }
-            batch = takePending();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        dispatch(batch);
+        return null;
     }
 
-    private List<Pending<I, O>> takePending() {
-        List<Pending<I, O>> batch = pending;
-        pending = new ArrayList<>(maxBatchSize);
-        if (flushTimer != null) {
-            flushTimer.cancel(false);
-            flushTimer = null;
+    /** Removes the next batch from {@code pending}, in arrival order (the oldest first). */
+    private List<Pending<I, O>> take() {
+        int n = pending.size();
+        List<Pending<I, O>> batch = new ArrayList<>(Math.min(n, maxBatchSize));
+        if (length == null || n <= maxBatchSize) {
+            List<Pending<I, O>> head = pending.subList(0, Math.min(n, maxBatchSize));
+            batch.addAll(head);
+            head.clear();
+            return batch;
         }
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) {
+            lengths[i] = pending.get(i).length();
+        }
+        boolean[] chosen = SimilarLengths.around(lengths, 0, maxBatchSize);
+        List<Pending<I, O>> rest = new ArrayList<>(n - maxBatchSize);
+        for (int i = 0; i < n; i++) {
+            (chosen[i] ? batch : rest).add(pending.get(i));
+        }
+        pending.clear();
+        pending.addAll(rest);
         return batch;
-    }
-
-    private void dispatch(List<Pending<I, O>> batch) {
-        worker.execute(() -> run(batch));
     }
 
     private void run(List<Pending<I, O>> batch) {
@@ -189,19 +232,28 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         List<Pending<I, O>> left;
         synchronized (this) {
             closed = true;
-            left = takePending();
+            left = new ArrayList<>(pending);
+            pending.clear();
+            notifyAll();
         }
         for (Pending<I, O> p : left) {
             p.result().completeExceptionally(new IllegalStateException("MicroBatcher closed"));
         }
-        timer.shutdownNow();
-        worker.shutdown();
-        try {
-            return worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean finished = true;
+        for (Thread t : workers) {
+            if (t == Thread.currentThread()) {
+                continue; // closed from its own batch function: it ends after this batch
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(t, Math.max(1, deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            finished &= !t.isAlive();
         }
+        return finished;
     }
 
     @Override

@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class MicroBatcherTest {
@@ -102,6 +105,107 @@ class MicroBatcherTest {
                             List.of(12),
                             List.of(13),
                             List.of(14));
+        }
+    }
+
+    @Test
+    void aBacklogIsCutIntoBatchesOfSimilarLengthsAroundTheOldest() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+        try (MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "lengths",
+                        2,
+                        Duration.ofHours(1),
+                        1,
+                        i -> i,
+                        items -> {
+                            calls.add(List.copyOf(items));
+                            await(release);
+                            return items.stream().map(i -> "v" + i).toList();
+                        },
+                        (n, w, t) -> {})) {
+            b.submit(50);
+            b.submit(51);
+            pollUntil(() -> calls.size() == 1);
+            // The only worker is busy: these wait, and are taken by length, not arrival.
+            List<CompletableFuture<String>> backlog = new ArrayList<>();
+            for (int i : new int[] {9, 1, 8, 2, 7}) {
+                backlog.add(b.submit(i));
+            }
+            release.countDown();
+            assertThat(backlog.get(3).get(5, TimeUnit.SECONDS)).isEqualTo("v2");
+            assertThat(calls).containsExactly(List.of(50, 51), List.of(9, 8), List.of(1, 2));
+            assertThat(backlog.get(4)).isNotDone(); // alone, and max-wait is an hour
+        }
+    }
+
+    @Test
+    void workersRunBatchesAtOnce() throws Exception {
+        CyclicBarrier both = new CyclicBarrier(2);
+        try (MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "two",
+                        1,
+                        Duration.ofHours(1),
+                        2,
+                        items -> {
+                            try {
+                                // Only passes if the other worker is inside a batch too.
+                                both.await(5, TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                throw new IllegalStateException("no second worker", e);
+                            }
+                            return items.stream().map(i -> "v" + i).toList();
+                        },
+                        (n, w, t) -> {})) {
+            CompletableFuture<String> first = b.submit(1);
+            CompletableFuture<String> second = b.submit(2);
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("v1");
+            assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void closeWaitsBoundedlyForABatchInFlight() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "slow",
+                        1,
+                        Duration.ZERO,
+                        items -> {
+                            started.countDown();
+                            await(release);
+                            return List.of("done");
+                        },
+                        (n, w, t) -> {});
+        CompletableFuture<String> running = b.submit(1);
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(b.close(Duration.ofMillis(50))).isFalse();
+        release.countDown();
+        assertThat(running.get(5, TimeUnit.SECONDS)).isEqualTo("done");
+        assertThat(b.close(Duration.ofSeconds(5))).isTrue();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void pollUntil(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 
