@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,17 +38,51 @@ import org.apache.kafka.clients.admin.NewTopic;
  * machine that slows down or speeds up during the run does not favour either side.
  */
 public final class IngestBenchmark {
+    private static final long FINE_POLL_MILLIS = 100;
+    private static final long COARSE_POLL_MILLIS = 1_000;
+
     private IngestBenchmark() {}
 
-    /** One throughput measurement. */
+    /**
+     * When the last of a run's points became visible ({@code seconds} after its start) and when the
+     * first did, with how many were visible then.
+     */
+    public record Window(double seconds, double firstPointSeconds, long pointsAtFirstSight) {
+        /** First point visible to last: the rate sustained once points flow. */
+        public double chunksPerSecond(long chunks) {
+            return (chunks - pointsAtFirstSight) / (seconds - firstPointSeconds);
+        }
+    }
+
+    /**
+     * One throughput measurement: the bare encoder before and after, a new job's run from its
+     * submission ({@code jobSeconds}) and the window the steady rate is taken from.
+     */
     public record Throughput(
             int docs,
             int chunks,
             double bareSecondsBefore,
             double bareSecondsAfter,
             double jobSeconds,
-            double firstPointSeconds,
-            long pointsAtFirstSight) {
+            Window steady) {
+
+        /** Steady from the new job's own first point to its last. */
+        public Throughput(
+                int docs,
+                int chunks,
+                double bareSecondsBefore,
+                double bareSecondsAfter,
+                double jobSeconds,
+                double firstPointSeconds,
+                long pointsAtFirstSight) {
+            this(
+                    docs,
+                    chunks,
+                    bareSecondsBefore,
+                    bareSecondsAfter,
+                    jobSeconds,
+                    new Window(jobSeconds, firstPointSeconds, pointsAtFirstSight));
+        }
 
         public double bareDocsPerSecond() {
             return docs / ((bareSecondsBefore + bareSecondsAfter) / 2);
@@ -74,11 +109,8 @@ public final class IngestBenchmark {
                     jobDocsPerSecond() / bareDocsPerSecond());
         }
 
-        /** First point visible to last: the rate the running job sustains. */
         public double steadyDocsPerSecond() {
-            double chunksPerSecond =
-                    (chunks - pointsAtFirstSight) / (jobSeconds - firstPointSeconds);
-            return chunksPerSecond * docs / chunks;
+            return steady.chunksPerSecond(chunks) * docs / chunks;
         }
     }
 
@@ -173,6 +205,20 @@ public final class IngestBenchmark {
     }
 
     /**
+     * How long to wait before counting Qdrant's points again: often around the two moments that are
+     * timed (the first point, the last), seldom in between, where each count (a gRPC call on the
+     * machine the job runs on) would only take CPU from the job.
+     */
+    static long pollMillis(double firstSeconds, long points, long chunks, double nowSeconds) {
+        if (firstSeconds < 0 || nowSeconds <= firstSeconds) {
+            return FINE_POLL_MILLIS;
+        }
+        double chunksPerSecond = points / (nowSeconds - firstSeconds);
+        double secondsLeft = (chunks - points) / Math.max(chunksPerSecond, 1e-9);
+        return secondsLeft > 2 * COARSE_POLL_MILLIS / 1e3 ? COARSE_POLL_MILLIS : FINE_POLL_MILLIS;
+    }
+
+    /**
      * Creates the job's topic with {@code partitions} partitions, so that every source subtask of a
      * job with that parallelism reads its share (the local broker's default is one).
      */
@@ -191,47 +237,106 @@ public final class IngestBenchmark {
      * Runs the ingest job (bounded, {@code parallelism} subtasks per operator) over a topic that
      * already holds the documents, polling Qdrant until {@code chunks} points are visible.
      */
-    public static double[] runJob(
+    public static Window runJob(
             Configuration conf, long chunks, int parallelism, Consumer<Long> progress)
             throws Exception {
         CollectionLayout.prepare(conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
         IngestJob.buildFromKafka(env, conf, true);
-        String collection = conf.get(QdrantOptions.COLLECTION);
         try (QdrantClient client = QdrantOptions.connection(conf).open()) {
             long start = System.nanoTime();
             JobClient job = env.executeAsync("fhs-bench-ingest");
             // Asked for once: a bounded job's local MiniCluster shuts down when the job ends, and
             // a status call after that fails instead of answering FINISHED.
             var result = job.getJobExecutionResult();
-            double first = -1;
-            long atFirst = 0;
-            long points = 0;
-            while (points < chunks) {
-                Thread.sleep(100);
-                points =
-                        QdrantCalls.call(
-                                "counting", () -> client.countAsync(collection, null, true));
-                if (first < 0 && points > 0) {
-                    first = (System.nanoTime() - start) / 1e9;
-                    atFirst = points;
-                }
-                progress.accept(points);
-                if (result.isDone() && points < chunks) {
-                    result.get(); // throws the job's failure, if any
-                    points =
-                            QdrantCalls.call(
-                                    "counting", () -> client.countAsync(collection, null, true));
-                    if (points < chunks) {
-                        throw new IllegalStateException(
-                                "The job finished with " + points + " of " + chunks + " points");
-                    }
+            Window w = awaitPoints(client, conf, 0, chunks, start, result, progress);
+            result.get();
+            return w;
+        }
+    }
+
+    /**
+     * Runs the ingest job unbounded over a topic that already holds the documents until their
+     * {@code chunks} points are visible (the first window, from submission), then hands that window
+     * to {@code burst} (which sends as many again, under new ids) and waits for their points in the
+     * job that is now running and warm (the second window, from the burst's start).
+     */
+    public static Window[] runJobThenBurst(
+            Configuration conf,
+            long chunks,
+            int parallelism,
+            Consumer<Long> progress,
+            Consumer<Window> burst,
+            Consumer<Long> burstProgress)
+            throws Exception {
+        CollectionLayout.prepare(conf);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        IngestJob.buildFromKafka(env, conf, false);
+        JobClient job = null;
+        try (QdrantClient client = QdrantOptions.connection(conf).open()) {
+            long start = System.nanoTime();
+            job = env.executeAsync("fhs-bench-ingest");
+            var result = job.getJobExecutionResult();
+            Window first = awaitPoints(client, conf, 0, chunks, start, result, progress);
+            long burstStart = System.nanoTime();
+            burst.accept(first);
+            Window second =
+                    awaitPoints(
+                            client,
+                            conf,
+                            chunks,
+                            chunks,
+                            burstStart,
+                            result,
+                            n -> burstProgress.accept(n - chunks));
+            return new Window[] {first, second};
+        } finally {
+            if (job != null) {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /**
+     * Counts Qdrant's points until {@code base + chunks} are visible; the window's times are from
+     * {@code startNanos} and its first point is the first beyond {@code base}.
+     */
+    private static Window awaitPoints(
+            QdrantClient client,
+            Configuration conf,
+            long base,
+            long chunks,
+            long startNanos,
+            CompletableFuture<?> result,
+            Consumer<Long> progress)
+            throws Exception {
+        String collection = conf.get(QdrantOptions.COLLECTION);
+        double first = -1;
+        long atFirst = 0;
+        long points = 0;
+        while (points < chunks) {
+            Thread.sleep(pollMillis(first, points, chunks, (System.nanoTime() - startNanos) / 1e9));
+            points = count(client, collection) - base;
+            if (first < 0 && points > 0) {
+                first = (System.nanoTime() - startNanos) / 1e9;
+                atFirst = points;
+            }
+            progress.accept(base + points);
+            if (result.isDone() && points < chunks) {
+                result.get(); // throws the job's failure, if any
+                points = count(client, collection) - base;
+                if (points < chunks) {
+                    throw new IllegalStateException(
+                            "The job finished with " + points + " of " + chunks + " points");
                 }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            result.get();
-            return new double[] {seconds, first, atFirst};
         }
+        return new Window((System.nanoTime() - startNanos) / 1e9, first, atFirst);
+    }
+
+    private static long count(QdrantClient client, String collection) {
+        return QdrantCalls.call("counting", () -> client.countAsync(collection, null, true));
     }
 }
