@@ -123,7 +123,14 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private void work() {
         List<Pending<I, O>> batch;
         while ((batch = next()) != null) {
-            run(batch);
+            try {
+                run(batch);
+            } catch (RuntimeException | Error e) {
+                // A listener that throws must not cost a worker: nothing would replace it.
+                for (Pending<I, O> p : batch) {
+                    p.result().completeExceptionally(e);
+                }
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +164,26 @@ class MicroBatcherTest {
             CompletableFuture<String> second = b.submit(2);
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("v1");
             assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void aThrowingListenerFailsItsBatchButKeepsTheWorker() throws Exception {
+        AtomicInteger batches = new AtomicInteger();
+        try (MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "listener",
+                        1,
+                        Duration.ZERO,
+                        items -> items.stream().map(i -> "v" + i).toList(),
+                        (n, w, t) -> {
+                            if (batches.incrementAndGet() == 1) {
+                                throw new IllegalStateException("metrics broke");
+                            }
+                        })) {
+            assertThatThrownBy(() -> b.submit(1).get(5, TimeUnit.SECONDS))
+                    .hasMessageContaining("metrics broke");
+            assertThat(b.submit(2).get(5, TimeUnit.SECONDS)).isEqualTo("v2");
         }
     }
 
