@@ -17,12 +17,13 @@ public final class EncodeOptions {
     public static final ConfigOption<Integer> BATCH_SIZE =
             ConfigOptions.key("encode.batch-size")
                     .intType()
-                    .defaultValue(256)
+                    .defaultValue(64)
                     .withDescription(
-                            "Chunks per micro-batch across records. The encoder sorts a batch by"
-                                    + " length before cutting it into model calls, so larger"
-                                    + " batches waste less padding: 2% at 256 against 6.5% at 64"
-                                    + " on CACM. A partial batch waits at most encode.max-wait.");
+                            "Chunks per micro-batch across records. While every worker is busy,"
+                                    + " chunks wait (up to encode.capacity), and the next batch is"
+                                    + " the waiting chunks of most similar length around the"
+                                    + " oldest, so padding stays low without large batches. A"
+                                    + " partial batch waits at most encode.max-wait.");
     public static final ConfigOption<Duration> MAX_WAIT =
             ConfigOptions.key("encode.max-wait")
                     .durationType()
