@@ -33,10 +33,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Measure the ingest job's throughput against the bare encoder, and its freshness.",
             "Runs the ingest job (local Flink, --parallelism) from Kafka into a fresh Qdrant",
-            "collection and compares its docs/s with the bare dense encoder over the same chunk",
-            "texts (measured before and after the job). Then runs the job unbounded and sends",
-            "documents at a fixed rate (default: half the measured capacity) to measure",
-            "freshness, from Kafka append to the point being returned by Qdrant.",
+            "collection, then sends the same documents again under new ids into the running job",
+            "(the burst), and compares the burst's docs/s (steady) and the new job's from its",
+            "submission (incl. start-up) with the bare dense encoder over the same chunk texts",
+            "(measured before and after the job). Then runs the job again and sends documents at",
+            "a fixed rate (default: half the measured capacity) to measure freshness, from Kafka",
+            "append to the point being returned by Qdrant.",
             "Needs Kafka and Qdrant (bin/fhs local up)."
         })
 final class IngestBenchCommand implements Callable<Integer> {
