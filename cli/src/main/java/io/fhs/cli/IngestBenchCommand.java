@@ -200,7 +200,7 @@ final class IngestBenchCommand implements Callable<Integer> {
                                     "ingest job:     %.1f s (first point after %.1f s; a new"
                                             + " job, from its submission)%n",
                                     first.seconds(), first.firstPointSeconds());
-                            printJit(out, jitBefore, first.seconds());
+                            printJit(out, "the new job", jitBefore, first.seconds());
                             out.flush();
                             jitAtBurst[0] = jitMillis();
                             IngestCommand.produce(measured, again); // the topic exists now
@@ -211,9 +211,9 @@ final class IngestBenchCommand implements Callable<Integer> {
                 "burst:          %.1f s (first point after %.1f s; the same documents under new"
                         + " ids, sent to the job once it had indexed the first ones)%n",
                 job[1].seconds(), job[1].firstPointSeconds());
-        // C2 still compiling paths the warm-up did not make hot takes cores from the job (not
-        // from the bare encoder, whose Java side is small): shown so a low ratio can be read.
-        printJit(out, jitAtBurst[0], job[1].seconds());
+        // What the JIT compilers still take is taken from the job (not from the bare encoder, whose
+        // Java side is small): shown so that a low ratio can be read.
+        printJit(out, "the burst", jitAtBurst[0], job[1].seconds());
         out.flush();
         double after = IngestBenchmark.bareEncoderSeconds(conf, texts, peer);
         out.printf("bare encoder:   %.1f s (%s)%n", after, peer.label(cores));
@@ -277,12 +277,12 @@ final class IngestBenchCommand implements Callable<Integer> {
         return renamed;
     }
 
-    private static void printJit(PrintWriter out, long jitBefore, double jobSeconds) {
+    private static void printJit(PrintWriter out, String during, long jitBefore, double seconds) {
         if (jitBefore >= 0) {
             long jit = jitMillis() - jitBefore;
             out.printf(
-                    "JIT compilers:  %.1f s during the job (%.1f%% of one core)%n",
-                    jit / 1e3, 100.0 * jit / 1e3 / jobSeconds);
+                    "JIT compilers:  %.1f s during %s (%.1f%% of one core)%n",
+                    jit / 1e3, during, 100.0 * jit / 1e3 / seconds);
         }
     }
 

@@ -105,7 +105,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
     public CompletableFuture<O> submit(I item) {
         CompletableFuture<O> result = new CompletableFuture<>();
-        int len = length == null ? 0 : length.applyAsInt(item);
+        int len = lengthOf(item);
         synchronized (this) {
             if (closed) {
                 result.completeExceptionally(new IllegalStateException("MicroBatcher is closed"));
@@ -118,6 +118,18 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    // Only a grouping hint: an item whose length cannot be told still gets its batch.
+    private int lengthOf(I item) {
+        if (length == null) {
+            return 0;
+        }
+        try {
+            return length.applyAsInt(item);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private void work() {

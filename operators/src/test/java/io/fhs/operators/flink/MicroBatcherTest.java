@@ -188,6 +188,23 @@ class MicroBatcherTest {
     }
 
     @Test
+    void anItemWhoseLengthCannotBeToldIsStillProcessed() throws Exception {
+        try (MicroBatcher<Integer, String> b =
+                new MicroBatcher<>(
+                        "no-length",
+                        1,
+                        Duration.ZERO,
+                        1,
+                        i -> {
+                            throw new IllegalArgumentException("no length for " + i);
+                        },
+                        items -> items.stream().map(i -> "v" + i).toList(),
+                        (n, w, t) -> {})) {
+            assertThat(b.submit(13).get(5, TimeUnit.SECONDS)).isEqualTo("v13");
+        }
+    }
+
+    @Test
     void closeWaitsBoundedlyForABatchInFlight() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
