@@ -220,14 +220,7 @@ final class IngestBenchCommand implements Callable<Integer> {
         Throughput t =
                 new Throughput(used.size(), texts.size(), before, after, job[0].seconds(), job[1]);
         Throughput newJob =
-                new Throughput(
-                        used.size(),
-                        texts.size(),
-                        before,
-                        after,
-                        job[0].seconds(),
-                        job[0].firstPointSeconds(),
-                        job[0].pointsAtFirstSight());
+                new Throughput(used.size(), texts.size(), before, after, job[0].seconds(), job[0]);
         out.printf(
                 "%nthe new job alone, first point to last: %.1f docs/s (ratio %.2f)%n",
                 newJob.steadyDocsPerSecond(),
